@@ -1,0 +1,65 @@
+/**
+ * Wire datelines, after no-break spaces became plain ones:
+ *   `CNN —` (often a line of its own), `(CNN) --`, `(CNN)Text`, `Los Angeles (CNN) --`,
+ *   `WASHINGTON —`, `Beirut, Lebanon (CNN) —`.
+ */
+export interface Dateline {
+  source: string | null;
+  place: string | null;
+}
+
+const DASH = String.raw`(?:—|–|--|-)`;
+const PLACE = String.raw`[\p{Lu}][\p{L}.'’-]*(?:,? [\p{L}.'’-]+){0,4}`;
+const SOURCE = String.raw`[\p{Lu}][\p{L}\d&.'’]*(?: [\p{Lu}][\p{L}\d&.'’]*){0,3}`;
+
+const PAREN_LINE = new RegExp(String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\) ?(?:${DASH})?$`, 'u');
+const BARE_LINE = new RegExp(
+  String.raw`^(${SOURCE}(?:, [\p{Lu}][\p{L}.'’-]*(?: [\p{Lu}][\p{L}.'’-]*){0,2})?) ?${DASH}$`,
+  'u',
+);
+const PAREN_LEAD = new RegExp(
+  String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\)( ?(?:—|–|--) ?| ?)(?=\S)`,
+  'u',
+);
+const CAPS_LEAD =
+  /^([A-Z][A-Z.&']+(?: [A-Z][A-Z.&']+){0,3}(?:, [A-Z][\p{L}.]+(?: [A-Z][\p{L}.]+)?)?) ?(?:—|–|--) ?(?=\S)/u;
+
+const KNOWN_SOURCES =
+  /^(?:CNN(?: [\p{Lu}][\p{L}]+)?|AP|AFP|UPI|Reuters|BBC(?: News)?|NPR|Bloomberg|Associated Press|Al Jazeera|dpa|EFE|ANSA|Xinhua|TASS|Kyodo|PA)$/u;
+
+function bare(token: string): Dateline {
+  // `CNN —` names the source; `WASHINGTON —` names a place.
+  const isSource = KNOWN_SOURCES.test(token) || /^[A-Z]{2,5}$/.test(token);
+  return isSource ? { source: token, place: null } : { source: null, place: token };
+}
+
+/** A line that is nothing but a dateline. */
+export function matchDatelineLine(line: string): Dateline | undefined {
+  const p = PAREN_LINE.exec(line);
+  if (p) return { place: p[1] ?? null, source: p[2]! };
+  const b = BARE_LINE.exec(line);
+  if (b) return bare(b[1]!);
+  return undefined;
+}
+
+/** A dateline opening a paragraph: the dateline and the paragraph's text without it. */
+export function matchDatelineLead(
+  paragraph: string,
+): { dateline: Dateline; rest: string } | undefined {
+  const p = PAREN_LEAD.exec(paragraph);
+  if (p) {
+    const [whole, place, source, sep] = p;
+    // `Amnesty International (AI) said …` is a sentence; a real dateline has a dash, or its text
+    // follows the parenthesis at once, or nothing stands before the parenthesis.
+    const dashed = /[—–-]/.test(sep!);
+    if (dashed || sep === '' || !place) {
+      return {
+        dateline: { place: place ?? null, source: source! },
+        rest: paragraph.slice(whole.length),
+      };
+    }
+  }
+  const c = CAPS_LEAD.exec(paragraph);
+  if (c) return { dateline: bare(c[1]!), rest: paragraph.slice(c[0].length) };
+  return undefined;
+}

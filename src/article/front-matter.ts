@@ -1,0 +1,102 @@
+import matter from 'gray-matter';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { InvalidArticleError } from '../errors.js';
+import { parseStrictDate } from '../util/date.js';
+
+const list = z.preprocess(
+  (v) => (typeof v === 'string' ? v.split(',') : v),
+  z.array(z.union([z.string(), z.number()]).transform((s) => String(s).trim())),
+);
+
+const FrontMatterSchema = z
+  .object({
+    id: z.union([z.string(), z.number()]).transform(String),
+    title: z.union([z.string(), z.number()]).transform(String),
+    date: z.union([z.string(), z.number()]).transform(String),
+    url: z.string(),
+    tags: list,
+    summary: z.string(),
+    highlights: list,
+    source: z.string().nullable(),
+    dateline: z.string().nullable(),
+    contributors: list,
+    image: z.string(),
+  })
+  .partial()
+  .strict();
+
+export type FrontMatter = Omit<z.output<typeof FrontMatterSchema>, 'date'> & { date?: Date };
+
+export interface Split {
+  data: FrontMatter;
+  body: string;
+  /** 1-based line of the file where `body` starts. */
+  bodyLine: number;
+}
+
+const yamlEngine = {
+  // The core schema keeps `date: 2016-13-45` a string, which we then check, instead of js-yaml's
+  // timestamp type that would roll it over to a real date without a word.
+  parse: (text: string): object =>
+    (parseYaml(text, { schema: 'core', uniqueKeys: true }) ?? {}) as object,
+};
+
+/** Splits optional YAML front matter off a text; every problem names the file and line. */
+export function splitFrontMatter(text: string, file: string): Split {
+  if (!/^---[ \t]*\n/.test(text)) return { data: {}, body: text, bodyLine: 1 };
+  const close = /\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text.slice(3));
+  if (!close)
+    throw new InvalidArticleError(file, 'front matter opened with --- is never closed', 1);
+
+  let parsed: matter.GrayMatterFile<string>;
+  try {
+    parsed = matter(text, { engines: { yaml: yamlEngine } });
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const line = (err.linePos?.[0]?.line ?? 0) + 1;
+      throw new InvalidArticleError(file, `front matter: ${err.message.split('\n')[0]}`, line);
+    }
+    throw new InvalidArticleError(file, `front matter: ${(err as Error).message}`, 1);
+  }
+  const raw: unknown = parsed.data;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidArticleError(file, 'front matter must be a mapping of keys to values', 2);
+  }
+  const fmText = text.slice(0, close.index + 4);
+  const result = FrontMatterSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? (issue.code === 'unrecognized_keys' ? issue.keys[0] : ''));
+    const what =
+      issue.code === 'unrecognized_keys'
+        ? `unknown front matter key "${issue.keys.join('", "')}" (known: ${Object.keys(FrontMatterSchema.shape).join(', ')})`
+        : `front matter "${key}": ${issue.message}`;
+    throw new InvalidArticleError(file, what, lineOfKey(fmText, key));
+  }
+  const { date, ...rest } = result.data;
+  const data: FrontMatter = { ...rest };
+  if (date !== undefined) {
+    const d = parseStrictDate(date);
+    if (!d) {
+      throw new InvalidArticleError(
+        file,
+        `front matter "date": "${date}" is not a date (use ISO 8601, e.g. 2016-03-27 or 2016-03-27T09:30:00Z)`,
+        lineOfKey(fmText, 'date'),
+      );
+    }
+    data.date = d;
+  }
+  const bodyStart = close.index + 3 + close[0].length;
+  return {
+    data,
+    body: text.slice(bodyStart),
+    bodyLine: text.slice(0, bodyStart).split('\n').length,
+  };
+}
+
+function lineOfKey(fmText: string, key: string): number | undefined {
+  if (!key) return undefined;
+  const idx = fmText.split('\n').findIndex((l) => l.startsWith(`${key}:`));
+  return idx >= 0 ? idx + 1 : undefined;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { loadConfig, type Config } from './config.js';
+import { ConfigError, InvalidArticleError, errorMessage } from './errors.js';
+import { parseCommand } from './commands/parse.js';
+
+/** commander wiring for the table in design.md, nothing else: each command lives in src/commands/. */
+const program = new Command('gazette')
+  .description('Gazette: articles in, an email digest and an RSS feed out')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+let cached: Config | undefined;
+const config = (): Config => (cached ??= loadConfig());
+
+program
+  .command('parse')
+  .description('print the Article of one file as JSON')
+  .argument('<file>', 'a .md or .txt article')
+  .action((file: string) => parseCommand(file, config()));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof InvalidArticleError || err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error(`gazette: ${errorMessage(err)}`);
+    if (process.env.DEBUG) console.error(err);
+  }
+  process.exitCode = 1;
+}

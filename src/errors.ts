@@ -1,0 +1,53 @@
+/** Errors a caller handles by name. Each carries what a person needs to fix the input. */
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The input file cannot become an Article; `file:line: message` is what the CLI prints. */
+export class InvalidArticleError extends Error {
+  override readonly name = 'InvalidArticleError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
+  }
+}
+
+/** A row, form or argument that names a subscriber badly (address, zone, status). */
+export class InvalidSubscriberError extends Error {
+  override readonly name = 'InvalidSubscriberError';
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** The SMTP server refused for good (5xx): retrying cannot help. */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+  constructor(
+    message: string,
+    readonly responseCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The message may have been delivered (the connection dropped after the data was handed over). */
+export class UncertainDeliveryError extends Error {
+  override readonly name = 'UncertainDeliveryError';
+}
+
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
