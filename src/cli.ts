@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError, InvalidArticleError, errorMessage } from './errors.js';
 import { parseCommand } from './commands/parse.js';
+import { ingestCommand } from './commands/ingest.js';
 
 /** commander wiring for the table in design.md, nothing else: each command lives in src/commands/. */
 const program = new Command('gazette')
@@ -18,6 +19,12 @@ program
   .description('print the Article of one file as JSON')
   .argument('<file>', 'a .md or .txt article')
   .action((file: string) => parseCommand(file, config()));
+
+program
+  .command('ingest')
+  .description('validate and store articles, and queue their processing (default: CONTENT_DIR)')
+  .argument('[paths...]', 'article files or directories')
+  .action((paths: string[]) => ingestCommand(paths, config()));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,43 @@
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createQueues, type Queues } from './queues.js';
+import { createRedis, waitForRedis, type Redis } from './redis.js';
+import { createArticleStore, type ArticleStore } from './store/articles.js';
+
+/** What a command that talks to Redis needs; built once per process, closed once. */
+export interface Context {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  queues: Queues;
+  articles: ArticleStore;
+  close(): Promise<void>;
+}
+
+export async function createContext(
+  config: Config,
+  log: Logger = createLogger({ level: config.logLevel }),
+): Promise<Context> {
+  const redis = createRedis(config.redisUrl);
+  try {
+    await waitForRedis(redis, config.redisUrl);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  // Once up, a dropped connection is retried by ioredis; say so instead of crashing.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const { prefix } = config;
+  const queues = createQueues(redis, prefix);
+  return {
+    config,
+    log,
+    redis,
+    queues,
+    articles: createArticleStore({ redis, prefix }),
+    async close() {
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

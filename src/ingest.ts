@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { ARTICLE_EXTENSIONS, MAX_ARTICLE_BYTES, parseArticle } from './article/index.js';
+import { InvalidArticleError, errorMessage } from './errors.js';
+import type { Queues } from './queues.js';
+import type { ArticleStore, UpsertOutcome } from './store/articles.js';
+
+/** Bumped when the parser's output changes, so that unchanged files are parsed again once. */
+export const PARSER_VERSION = '1';
+
+export type IngestResult =
+  | { file: string; id: string; outcome: UpsertOutcome }
+  | { file: string; error: InvalidArticleError };
+
+export interface IngestDeps {
+  store: ArticleStore;
+  queues: Pick<Queues, 'article'>;
+  siteUrl: string;
+  now?: () => Date;
+}
+
+/** Directories expand to their article files (not recursive, hidden files skipped), sorted. */
+export async function expandPaths(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (info?.isDirectory()) {
+      const names = (await readdir(p)).filter(
+        (n) =>
+          !n.startsWith('.') &&
+          (ARTICLE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()),
+      );
+      files.push(...names.sort().map((n) => join(p, n)));
+    } else {
+      files.push(p);
+    }
+  }
+  return files;
+}
+
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256')
+    .update(`gazette-parser-${PARSER_VERSION}\0`)
+    .update(bytes)
+    .digest('hex');
+}
+
+/**
+ * Validates and stores each file, then queues its `article` job. A bad file is reported and
+ * stores nothing; the others go on. The same file twice changes nothing.
+ */
+export async function ingestFiles(files: string[], deps: IngestDeps): Promise<IngestResult[]> {
+  const results: IngestResult[] = [];
+  const claimed = new Map<string, string>();
+  for (const file of files) {
+    try {
+      results.push(await ingestOne(file, deps, claimed));
+    } catch (err) {
+      const error =
+        err instanceof InvalidArticleError ? err : new InvalidArticleError(file, errorMessage(err));
+      results.push({ file, error });
+    }
+  }
+  return results;
+}
+
+async function ingestOne(
+  file: string,
+  deps: IngestDeps,
+  claimed: Map<string, string>,
+): Promise<IngestResult> {
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
+    throw new InvalidArticleError(file, `cannot read: ${err.code ?? err.message}`);
+  });
+  if (!info.isFile()) throw new InvalidArticleError(file, 'not a regular file');
+  if (info.size > MAX_ARTICLE_BYTES) {
+    throw new InvalidArticleError(
+      file,
+      `file is ${(info.size / 1048576).toFixed(1)} MB; the limit is 1 MB`,
+    );
+  }
+  const bytes = await readFile(file);
+  const hash = contentHash(bytes);
+  const now = deps.now?.() ?? new Date();
+  const article = parseArticle(bytes, { file, siteUrl: deps.siteUrl, fallbackPublishedAt: now });
+  const datedByFile = article.publishedAt !== now.toISOString();
+
+  const other = claimed.get(article.id);
+  if (other)
+    throw new InvalidArticleError(
+      file,
+      `id "${article.id}" is already used by ${other}; give one of them another id`,
+    );
+  claimed.set(article.id, file);
+
+  const existing = await deps.store.get(article.id);
+  if (existing && existing.file !== file && (await exists(existing.file))) {
+    throw new InvalidArticleError(
+      file,
+      `id "${article.id}" belongs to ${existing.file}; give this file another id in front matter`,
+    );
+  }
+  if (existing?.hash === hash) return { file, id: article.id, outcome: 'unchanged' };
+  // Without a date of its own, an article keeps the time it was first ingested.
+  if (!datedByFile && existing) article.publishedAt = existing.article.publishedAt;
+
+  const outcome = await deps.store.put(article, { hash, file, now });
+  try {
+    await deps.queues.article.add(
+      'article',
+      { id: article.id, hash },
+      { jobId: `article.${article.id}.${hash.slice(0, 16)}` },
+    );
+  } catch (err) {
+    await deps.store.forgetHash(article.id);
+    throw err;
+  }
+  return { file, id: article.id, outcome };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

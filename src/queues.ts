@@ -1,0 +1,38 @@
+import { Queue, type DefaultJobOptions } from 'bullmq';
+import type { ArticleJob } from './jobs/article.js';
+import type { Redis } from './redis.js';
+
+/** Each arrow of the data flow is one queue; the payload of each is validated again in its worker. */
+export interface QueuePayloads {
+  article: ArticleJob;
+}
+export type QueueName = keyof QueuePayloads;
+export const QUEUE_NAMES: readonly QueueName[] = ['article'];
+
+export type Queues = { readonly [K in QueueName]: Queue<QueuePayloads[K], unknown, K> } & {
+  close(): Promise<void>;
+};
+
+/**
+ * Completed jobs are trimmed by count and age (≈1.1 KB of Redis each otherwise); failed ones are
+ * kept longer, for an operator to read. The durable record of a delivery is ours, not the job's.
+ */
+export const defaultJobOptions: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};
+
+/** The one place in the code that creates queues. */
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const make = <K extends QueueName>(name: K) =>
+    new Queue<QueuePayloads[K], unknown, K>(name, { connection, prefix, defaultJobOptions });
+  const queues = { article: make('article') };
+  return {
+    ...queues,
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Every key of ours lives under `<prefix>:db:`. BullMQ's keys are `<prefix>:<queue>:…`, and no
+ * queue is named `db`, so the two can never collide. With a `{hash-tag}` prefix, Redis Cluster
+ * keeps them all in one slot, which the Lua scripts of both need.
+ */
+export function createKeys(prefix: string) {
+  const db = `${prefix}:db`;
+  return {
+    article: (id: string) => `${db}:article:${id}`,
+    articlesByDate: `${db}:articles:by-published`,
+    /** Articles that no edition has taken yet. */
+    articleCandidates: `${db}:articles:candidates`,
+    articlesInEdition: `${db}:articles:in-edition`,
+    feedVersion: `${db}:feed:version`,
+    subscriber: (id: string) => `${db}:subscriber:${id}`,
+    subscriberByEmail: `${db}:subscribers:by-email`,
+    subscribersByCreated: `${db}:subscribers:by-created`,
+    subscribersActive: `${db}:subscribers:active`,
+    edition: (id: string) => `${db}:edition:${id}`,
+    editionsByDate: `${db}:editions:by-date`,
+    editionSeq: `${db}:editions:seq`,
+    editionAudience: (id: string) => `${db}:edition:${id}:audience`,
+    delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
+    deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
+    audit: `${db}:audit`,
+  } as const;
+}
+
+export type Keys = ReturnType<typeof createKeys>;
