@@ -18,7 +18,7 @@ const BARE_LINE = new RegExp(
   'u',
 );
 const PAREN_LEAD = new RegExp(
-  String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\)( ?(?:—|–|--) ?| ?)(?=\S)`,
+  String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\)( ?(?:—|–|--) ?| - | ?)(?=\S)`,
   'u',
 );
 const CAPS_LEAD =
@@ -27,10 +27,14 @@ const CAPS_LEAD =
 const KNOWN_SOURCES =
   /^(?:CNN(?: [\p{Lu}][\p{L}]+)?|AP|AFP|UPI|Reuters|BBC(?: News)?|NPR|Bloomberg|Associated Press|Al Jazeera|dpa|EFE|ANSA|Xinhua|TASS|Kyodo|PA)$/u;
 
-function bare(token: string): Dateline {
-  // `CNN —` names the source; `WASHINGTON —` names a place.
-  const isSource = KNOWN_SOURCES.test(token) || /^[A-Z]{2,5}$/.test(token);
-  return isSource ? { source: token, place: null } : { source: null, place: token };
+function bare(token: string): Dateline | undefined {
+  // `CNN —` names the source; `WASHINGTON —` names a place. A short capitalised word before a
+  // dash is as likely to open a sentence (`NATO — the alliance …`): neither, unless it is a
+  // known agency, or as long as few acronyms are, or says where with a region (`ROME, Italy —`).
+  if (KNOWN_SOURCES.test(token)) return { source: token, place: null };
+  const word = token.split(',')[0]!;
+  if (/^[A-Z]{2,5}$/.test(word) && !token.includes(',')) return undefined;
+  return { source: null, place: token };
 }
 
 /** A line that is nothing but a dateline. */
@@ -38,8 +42,7 @@ export function matchDatelineLine(line: string): Dateline | undefined {
   const p = PAREN_LINE.exec(line);
   if (p) return { place: p[1] ?? null, source: p[2]! };
   const b = BARE_LINE.exec(line);
-  if (b) return bare(b[1]!);
-  return undefined;
+  return b ? bare(b[1]!) : undefined;
 }
 
 /** A dateline opening a paragraph: the dateline and the paragraph's text without it. */
@@ -52,7 +55,7 @@ export function matchDatelineLead(
     // `Amnesty International (AI) said …` is a sentence; a real dateline has a dash, or its text
     // follows the parenthesis at once, or nothing stands before the parenthesis.
     const dashed = /[—–-]/.test(sep!);
-    if (dashed || sep === '' || !place) {
+    if (dashed || sep === '' || !place || KNOWN_SOURCES.test(source!)) {
       return {
         dateline: { place: place ?? null, source: source! },
         rest: paragraph.slice(whole.length),
@@ -60,6 +63,6 @@ export function matchDatelineLead(
     }
   }
   const c = CAPS_LEAD.exec(paragraph);
-  if (c) return { dateline: bare(c[1]!), rest: paragraph.slice(c[0].length) };
-  return undefined;
+  const dateline = c ? bare(c[1]!) : undefined;
+  return dateline ? { dateline, rest: paragraph.slice(c![0].length) } : undefined;
 }

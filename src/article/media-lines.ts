@@ -84,3 +84,27 @@ export function mediaFromGroup(lines: string[]): Media[] {
   flush();
   return items;
 }
+
+/**
+ * A block (lines between blank lines) that describes media: at least one media line, and at most
+ * two other short lines (a caption, a credit). More than that is story text with a picture in it.
+ */
+export function isMediaGroup(lines: string[], isStory: (line: string) => boolean): boolean {
+  const others = lines.filter((l) => !matchMediaLine(l) && !matchCreditLine(l));
+  return (
+    others.length < lines.length &&
+    others.length <= 2 &&
+    others.every((l) => l.length <= 200 && !isStory(l))
+  );
+}
+
+/** How many lines from `from` are media lines (and the credit lines that go with them). */
+export function mediaRunLength(lines: string[], from: number): number {
+  let n = 0;
+  while (from + n < lines.length) {
+    const line = lines[from + n]!;
+    if (!matchMediaLine(line) && !(n > 0 && matchCreditLine(line))) break;
+    n++;
+  }
+  return n;
+}

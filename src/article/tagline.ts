@@ -2,26 +2,36 @@
  * The contributor tagline that closes wire copy:
  *   `CNN's Michael Martinez, Yousuf Basil and Archith Seshadri contributed to this report.`
  *   `Jomana Karadsheh in Istanbul contributed reporting.`
+ *   `CNN's Ana Prieto reported from Santiago.`
  * A paragraph that only mentions "CNN's X" does not end this way and stays a paragraph.
  */
-const TAGLINE =
+const CONTRIBUTED =
   /^(.+?) (?:also )?contributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting|this report)(?: from [^.]+)?\.?$/iu;
 
+// `X reported from Y.` is a credit only when it names the outlet's own people (`CNN's X`):
+// `The agency reported from Kyiv.` is news.
+const REPORTED_FROM = /^((?:[\p{Lu}][\p{L}&.]*)['’]s .+?) (?:reported|wrote) from [^.]+\.?$/u;
+
 const POSSESSIVE = /^(?:[\p{Lu}][\p{L}&.]*(?: [\p{Lu}][\p{L}&.]*){0,2})['’]s /u;
+// Lower-case words inside a name: `Ana de Armas`, `Ludwig van Dijk`, `Omar al-Masri`.
+const PARTICLE =
+  /^(?:de|del|della|der|den|di|da|das|dos|du|la|le|van|von|ter|bin|ibn|al-\p{L}+|el-\p{L}+)$/u;
+const WHERE = / (?:in|from) [\p{Lu}][\p{L}.'’-]*(?:,? [\p{Lu}][\p{L}.'’-]*)*$/u;
 
 export function matchTagline(paragraph: string): string[] | undefined {
-  const m = TAGLINE.exec(paragraph);
+  const m = CONTRIBUTED.exec(paragraph) ?? REPORTED_FROM.exec(paragraph);
   if (!m) return undefined;
   const names = m[1]!
-    .split(/, and |, | and | & /)
-    .map((part) =>
-      part
-        .replace(POSSESSIVE, '')
-        .replace(/ (?:in|from) [\p{Lu}][\p{L}.'’-]*(?:,? [\p{Lu}][\p{L}.'’-]*)*$/u, '')
-        .trim(),
-    )
-    .filter(Boolean);
+    .split(/,? and |, | & /)
+    .map((part) => part.replace(POSSESSIVE, '').replace(WHERE, '').trim())
+    // `CNN's A, in Istanbul, and B`: the place stands as a part of its own.
+    .filter((part) => part && !/^(?:in|from) \p{Lu}/u.test(part));
   // Names are a few capitalised words; anything longer is a sentence that happens to match.
-  const plausible = names.every((n) => n.split(' ').length <= 5 && /^[\p{Lu}]/u.test(n));
+  const plausible = names.every((n) => {
+    const words = n.split(' ');
+    return (
+      words.length <= 5 && words.every((w, k) => /^\p{Lu}/u.test(w) || (k > 0 && PARTICLE.test(w)))
+    );
+  });
   return names.length > 0 && plausible ? names : undefined;
 }

@@ -74,8 +74,9 @@ export function firstSentence(paragraph: string): string {
  * word boundary to at most 90 characters, without closing stop.
  */
 export function deriveTitle(lead: string, max = 90): string {
+  // A comma between digits groups thousands (`6,000`); it does not end a clause.
   let clause = firstSentence(lead)
-    .split(/[,;]|\s[—–-]{1,2}\s|[—–]|\s--|--\s/u)[0]!
+    .split(/(?<!\d),|,(?!\d)|;|\s[—–-]{1,2}\s|[—–]|\s--|--\s/u)[0]!
     .trim();
   if (clause.length > max) {
     const cut = clause.slice(0, max + 1);

@@ -1,16 +1,17 @@
 import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { takeTagline, type Draft } from './draft.js';
-import { matchMediaLine, mediaFromGroup } from './media-lines.js';
+import { groupAt, groups, HIGHLIGHTS, toEntries, type Entry } from './entries.js';
+import { isMediaGroup, matchMediaLine, mediaFromGroup, mediaRunLength } from './media-lines.js';
+import type { Clip } from './player-debris.js';
 import type { BodyBlock, Media } from './schema.js';
 import { cleanLine, isHeadingLike, normalizeNewlines } from './text.js';
-import { scrubPlayerDebris, type Clip } from './player-debris.js';
 
-/** A non-empty line, or a video clip that player debris stood for; `group` changes at blank lines. */
-type Entry = { text: string; group: number } | { clip: Clip; group: number };
-
-const HIGHLIGHTS = /^(?:story )?highlights:?$/i;
 const BULLET = /^(?:[•*·▪-]|\d+[.)]) +/;
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
+
+/** Text that belongs to the story itself, so it cannot be a caption. */
+const isStory = (line: string): boolean =>
+  HIGHLIGHTS.test(line) || !!matchDatelineLine(line) || !!matchDatelineLead(line);
 
 /** Wire copy as scraped from a news site (design.md, "Two input formats", 2). */
 export function parseWire(body: string): Draft {
@@ -22,10 +23,16 @@ export function parseWire(body: string): Draft {
   for (const group of groups(entries.slice(storyStart))) {
     if ('clip' in group) {
       draft.media.push(clipMedia(group.clip));
-    } else if (isMediaGroup(group.lines)) {
+    } else if (isMediaGroup(group.lines, isStory)) {
       draft.media.push(...mediaFromGroup(group.lines));
     } else {
-      paragraphs.push(...splitGroup(group.lines));
+      // Media lines inside a block of text (no blank line around them) are media all the same.
+      for (let k = 0; k < group.lines.length;) {
+        const run = mediaRunLength(group.lines, k);
+        if (run > 0) draft.media.push(...mediaFromGroup(group.lines.slice(k, k + run)));
+        else paragraphs.push(group.lines[k]!);
+        k += Math.max(run, 1);
+      }
     }
   }
   draft.blocks = paragraphs.map((text) => ({ type: 'paragraph', text }) as BodyBlock);
@@ -34,45 +41,34 @@ export function parseWire(body: string): Draft {
   return draft;
 }
 
-function toEntries(lines: string[]): Entry[] {
-  const { keep, clips } = scrubPlayerDebris(lines);
-  const entries: Entry[] = [];
-  let group = 0;
-  let blank = true;
-  lines.forEach((text, i) => {
-    const clip = clips.get(i);
-    if (clip) entries.push({ clip, group: ++group });
-    if (!text) {
-      if (!blank) group++;
-      blank = true;
-      return;
-    }
-    if (!keep[i]) return;
-    if (clip) group++;
-    blank = false;
-    entries.push({ text, group });
-  });
-  return entries;
-}
-
 /** Media, highlights and a dateline line, in any order, before the story; returns where it starts. */
 function readPreamble(entries: Entry[], draft: Draft): number {
   let i = 0;
   let inHighlights = false;
   let highlightsEnd = -1;
+  // A clip that player debris stood for, just before the media lines of the same video.
+  let clip: Media | undefined;
   while (i < entries.length) {
     const entry = entries[i]!;
     if ('clip' in entry) {
-      attachClip(draft.media, entry.clip);
+      clip = attachClip(draft.media, entry.clip);
       i++;
       continue;
     }
+    const prev = entries[i - 1];
     const lines = groupAt(entries, i);
-    if (lines.length > 0 && lines.length === groupLength(entries, i) && isMediaGroup(lines)) {
-      draft.media.push(...mediaFromGroup(lines));
-      i += lines.length;
+    const groupStart = !prev || prev.group !== entry.group || 'clip' in prev;
+    const run =
+      groupStart && isMediaGroup(lines, isStory) ? lines.length : mediaRunLength(lines, 0);
+    if (run > 0) {
+      const items = mediaFromGroup(lines.slice(0, run));
+      if (clip && items[0]) mergeIntoClip(clip, items.shift()!);
+      draft.media.push(...items);
+      clip = undefined;
+      i += run;
       continue;
     }
+    clip = undefined;
     const text = entry.text;
     const dateline = matchDatelineLine(text);
     if (HIGHLIGHTS.test(text)) {
@@ -91,66 +87,22 @@ function readPreamble(entries: Entry[], draft: Draft): number {
   return i;
 }
 
-/** Index of the first dateline (a line of its own or opening a paragraph) within `span` entries. */
+/**
+ * Index of the first dateline (a line of its own or opening a paragraph) within `span` entries,
+ * if every line before it is short enough to be a highlight.
+ */
 function findDatelineAhead(entries: Entry[], from: number, span: number): number {
   for (let j = from; j < Math.min(entries.length, from + span); j++) {
     const e = entries[j]!;
-    if ('text' in e && (matchDatelineLine(e.text) || matchDatelineLead(e.text))) return j;
+    if (!('text' in e)) continue;
+    if (matchDatelineLine(e.text) || matchDatelineLead(e.text)) return j;
+    if (e.text.length > 250 || HIGHLIGHTS.test(e.text)) return -1;
   }
   return -1;
 }
 
 function isHighlightItem(text: string): boolean {
   return text.length <= 250 && !SENTENCE_END.test(text) && !matchMediaLine(text);
-}
-
-function isMediaGroup(lines: string[]): boolean {
-  return (
-    lines.some((l) => matchMediaLine(l)) &&
-    lines.every((l) => l.length <= 250 && !HIGHLIGHTS.test(l))
-  );
-}
-
-function groupAt(entries: Entry[], i: number): string[] {
-  const out: string[] = [];
-  const group = entries[i]?.group;
-  for (let j = i; j < entries.length; j++) {
-    const e = entries[j]!;
-    if (e.group !== group || 'clip' in e) break;
-    out.push(e.text);
-  }
-  return out;
-}
-
-function groupLength(entries: Entry[], i: number): number {
-  return entries.filter((e) => e.group === entries[i]!.group).length;
-}
-
-function* groups(entries: Entry[]): Generator<{ lines: string[] } | { clip: Clip }> {
-  let i = 0;
-  while (i < entries.length) {
-    const e = entries[i]!;
-    if ('clip' in e) {
-      yield { clip: e.clip };
-      i++;
-    } else {
-      const lines = groupAt(entries, i);
-      yield { lines };
-      i += lines.length;
-    }
-  }
-}
-
-/**
- * Scraped copy puts each paragraph on one line; hard-wrapped copy spreads one over several.
- * Lines that each end a sentence (or stand as a subheading) are paragraphs of their own.
- */
-function splitGroup(lines: string[]): string[] {
-  if (lines.length === 1) return lines;
-  const separate = lines.every(
-    (l, k) => SENTENCE_END.test(l) || (isHeadingLike(l) && k < lines.length - 1),
-  );
-  return separate ? lines : [lines.join(' ')];
 }
 
 /** Short lines with no closing punctuation, standing alone between paragraphs. */
@@ -168,8 +120,11 @@ function clipMedia(clip: Clip): Media {
   return m;
 }
 
-/** Player debris right by a media group describes that group's video. */
-function attachClip(media: Media[], clip: Clip): void {
+/**
+ * Player debris right after a media group describes that group's video. Returns the item when
+ * the debris stands alone, so that media lines right after it can join it.
+ */
+function attachClip(media: Media[], clip: Clip): Media | undefined {
   const last = media.at(-1);
   if (last && (last.kind === 'video' || last.src) && last.caption === undefined) {
     if (last.kind === 'image') {
@@ -181,7 +136,17 @@ function attachClip(media: Media[], clip: Clip): void {
     if (last.durationSeconds === undefined && clip.durationSeconds !== undefined) {
       last.durationSeconds = clip.durationSeconds;
     }
-    return;
+    return undefined;
   }
-  media.push(clipMedia(clip));
+  const item = clipMedia(clip);
+  media.push(item);
+  return item;
+}
+
+/** Media lines right after a clip's debris: the picture is its poster, the rest fills the gaps. */
+function mergeIntoClip(clip: Media, item: Media): void {
+  const { kind, src, ...rest } = item;
+  if (kind === 'image' && src !== undefined) rest.poster ??= src;
+  else if (src !== undefined) clip.src ??= src;
+  for (const [key, value] of Object.entries(rest) as [keyof Media, never][]) clip[key] ??= value;
 }

@@ -1,0 +1,102 @@
+import { matchDatelineLine } from './dateline.js';
+import { matchMediaLine } from './media-lines.js';
+import { scrubPlayerDebris, type Clip } from './player-debris.js';
+import { joinWrapped, wrapWidth } from './unwrap.js';
+
+/** A logical line, or a video clip that player debris stood for; `group` changes at blank lines. */
+export type Entry = { text: string; group: number } | { clip: Clip; group: number };
+
+export const HIGHLIGHTS = /^(?:story )?highlights:?$/i;
+
+/** Lines that stand for themselves: never glued to a neighbour when unwrapping. */
+function isStructural(line: string): boolean {
+  return HIGHLIGHTS.test(line) || !!matchMediaLine(line) || !!matchDatelineLine(line);
+}
+
+/** Cleaned physical lines into entries: player debris out, hard-wrapped lines joined back up. */
+export function toEntries(lines: string[]): Entry[] {
+  const { keep, clips } = scrubPlayerDebris(lines);
+  const raw: Entry[] = [];
+  let group = 0;
+  let blank = true;
+  lines.forEach((text, i) => {
+    const clip = clips.get(i);
+    if (clip) raw.push({ clip, group: ++group });
+    if (!text) {
+      if (!blank) group++;
+      blank = true;
+      return;
+    }
+    if (!keep[i]) return;
+    if (clip) group++;
+    blank = false;
+    raw.push({ text, group });
+  });
+  return unwrapEntries(raw);
+}
+
+function unwrapEntries(raw: Entry[]): Entry[] {
+  const pairs: [string, string][] = [];
+  for (let k = 1; k < raw.length; k++) {
+    const a = raw[k - 1]!;
+    const b = raw[k]!;
+    if ('text' in a && 'text' in b && a.group === b.group) pairs.push([a.text, b.text]);
+  }
+  const width = wrapWidth(pairs);
+  const out: Entry[] = [];
+  // The physical line last added: whether the next one continues it depends on it, not on the
+  // whole paragraph joined so far.
+  let line = '';
+  for (const e of raw) {
+    const prev = out.at(-1);
+    if (
+      prev &&
+      'text' in prev &&
+      'text' in e &&
+      prev.group === e.group &&
+      !isStructural(prev.text) &&
+      !isStructural(e.text)
+    ) {
+      const joined = joinWrapped(line, e.text, width);
+      if (joined !== undefined) {
+        prev.text = prev.text.slice(0, prev.text.length - line.length) + joined;
+        line = e.text;
+        continue;
+      }
+    }
+    out.push({ ...e });
+    line = 'text' in e ? e.text : '';
+  }
+  return out;
+}
+
+/** The text lines of the group that starts at `i`, up to the next clip or blank line. */
+export function groupAt(entries: Entry[], i: number): string[] {
+  const out: string[] = [];
+  const group = entries[i]?.group;
+  for (let j = i; j < entries.length; j++) {
+    const e = entries[j]!;
+    if (e.group !== group || 'clip' in e) break;
+    out.push(e.text);
+  }
+  return out;
+}
+
+export function groupLength(entries: Entry[], i: number): number {
+  return entries.filter((e) => e.group === entries[i]!.group).length;
+}
+
+export function* groups(entries: Entry[]): Generator<{ lines: string[] } | { clip: Clip }> {
+  let i = 0;
+  while (i < entries.length) {
+    const e = entries[i]!;
+    if ('clip' in e) {
+      yield { clip: e.clip };
+      i++;
+    } else {
+      const lines = groupAt(entries, i);
+      yield { lines };
+      i += lines.length;
+    }
+  }
+}
