@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import { cleanLine } from '../edition/clean.js';
+
+/** `<32 hex>.<edition>@<domain>`: the same for the same (edition, subscriber), so a duplicate sent across a crash can be recognised. */
+export function messageIdFor(editionId: string, subscriberId: string, domain: string): string {
+  const hash = createHash('sha256')
+    .update(`${editionId}:${subscriberId}`)
+    .digest('hex')
+    .slice(0, 32);
+  return `<${hash}.${editionId.replace(/[^A-Za-z0-9._-]/g, '')}@${domain}>`;
+}
+
+export function listIdFor(siteName: string, domain: string): string {
+  const label =
+    cleanLine(siteName)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'digest';
+  return `${label}.${domain}`;
+}
