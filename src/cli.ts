@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './config.js';
 import { ConfigError, InvalidArticleError, errorMessage } from './errors.js';
 import { parseCommand } from './commands/parse.js';
 import { ingestCommand } from './commands/ingest.js';
+import { buildCommand } from './commands/build.js';
 
 /** commander wiring for the table in design.md, nothing else: each command lives in src/commands/. */
 const program = new Command('gazette')
@@ -25,6 +26,12 @@ program
   .description('validate and store articles, and queue their processing (default: CONTENT_DIR)')
   .argument('[paths...]', 'article files or directories')
   .action((paths: string[]) => ingestCommand(paths, config()));
+
+program
+  .command('build')
+  .description('write feed.xml and editions/<id>.html, .txt, .eml from CONTENT_DIR (no Redis)')
+  .requiredOption('--out <dir>', 'output directory')
+  .action((opts: { out: string }) => buildCommand(opts.out, config()));
 
 try {
   await program.parseAsync(process.argv);
