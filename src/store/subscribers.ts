@@ -1,0 +1,74 @@
+import { NotFoundError } from '../errors.js';
+import type { Redis } from '../redis.js';
+import { createSubscriberChanges } from '../subscribers/changes.js';
+import { REMOVE, luaScript } from '../subscribers/lua.js';
+import { decodeFlat, decodeSubscriber, type Subscriber } from '../subscribers/model.js';
+import { createSubscriberQueries } from '../subscribers/queries.js';
+import { createSubscriberUpserts } from '../subscribers/upsert.js';
+import { createKeys } from './keys.js';
+
+export type {
+  AddOutcome,
+  PreparedSubscriber,
+  Subscriber,
+  SubscriberInput,
+} from '../subscribers/model.js';
+export type { SubscriberStatus } from '../subscribers/validate.js';
+export { prepareSubscriber } from '../subscribers/model.js';
+export { normalizeEmail, SUBSCRIBER_STATUSES } from '../subscribers/validate.js';
+
+const removeScript = luaScript(REMOVE);
+
+/**
+ * Subscribers in Redis: a hash per subscriber, the address → id hash, the creation-ordered zset
+ * and the set of active ids. Every write that touches more than one of them is one Lua script.
+ */
+export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix: string }) {
+  const keys = createKeys(prefix);
+
+  const get = async (id: string): Promise<Subscriber | undefined> =>
+    decodeSubscriber(await redis.hgetall(keys.subscriber(id)));
+
+  /** One round trip; the answer lines up with `ids` (undefined where there is no record). */
+  const getMany = async (ids: string[]): Promise<(Subscriber | undefined)[]> => {
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.subscriber(id));
+    const rows = (await pipeline.exec()) ?? [];
+    return rows.map(([err, h]) => {
+      if (err) throw err;
+      return decodeSubscriber(h as Record<string, string>);
+    });
+  };
+
+  const mustGet = async (id: string): Promise<Subscriber> => {
+    const s = await get(id);
+    if (!s) throw new NotFoundError(`no subscriber with id ${JSON.stringify(id)}`);
+    return s;
+  };
+
+  return {
+    ...createSubscriberUpserts({ redis, keys, mustGet }),
+    get,
+    getMany,
+
+    /** Looks the address up as stored (trimmed, lowercase), without judging it. */
+    async findByEmail(email: string): Promise<Subscriber | undefined> {
+      const id = await redis.hget(keys.subscriberByEmail, email.trim().toLowerCase());
+      return id ? get(id) : undefined;
+    },
+
+    ...createSubscriberChanges({ redis, keys, mustGet }),
+
+    /** Erases the record and every index entry (GDPR); returns what was erased. */
+    async remove(email: string): Promise<Subscriber | undefined> {
+      const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
+      const args = [email.trim().toLowerCase(), keys.subscriber('')];
+      return decodeFlat(await removeScript.run(redis, indexes, args));
+    },
+
+    ...createSubscriberQueries({ redis, keys, getMany }),
+  };
+}
+
+export type SubscriberStore = ReturnType<typeof createSubscriberStore>;
