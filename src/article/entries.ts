@@ -1,12 +1,11 @@
 import { matchDatelineLine } from './dateline.js';
 import { matchMediaLine } from './media-lines.js';
 import { scrubPlayerDebris, type Clip } from './player-debris.js';
+import { HIGHLIGHTS } from './text.js';
 import { joinWrapped, wrapWidth } from './unwrap.js';
 
 /** A logical line, or a video clip that player debris stood for; `group` changes at blank lines. */
 export type Entry = { text: string; group: number } | { clip: Clip; group: number };
-
-export const HIGHLIGHTS = /^(?:story )?highlights:?$/i;
 
 /** Lines that stand for themselves: never glued to a neighbour when unwrapping. */
 function isStructural(line: string): boolean {

@@ -1,9 +1,7 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { takeTagline, type Draft } from './draft.js';
 import type { BodyBlock, Media } from './schema.js';
-import { cleanLine, normalizeNewlines } from './text.js';
-
-const HIGHLIGHTS = /^(?:story )?highlights:?$/i;
+import { cleanLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
 
 /** Markdown body into the same blocks as wire copy: headings and paragraphs of plain text. */
 export function parseMarkdown(body: string): Draft {
@@ -35,7 +33,13 @@ export function parseMarkdown(body: string): Draft {
           const p = token as Tokens.Paragraph;
           const images = p.tokens.filter((t): t is Tokens.Image => t.type === 'image');
           draft.media.push(...images.map(imageMedia));
-          paragraph(inline(p.tokens.filter((t) => t.type !== 'image')));
+          const text = inline(p.tokens.filter((t) => t.type !== 'image'));
+          // `**Story highlights**` as a line of its own heads the list as a heading would.
+          if (HIGHLIGHTS.test(cleanLine(text))) {
+            pendingHighlights = true;
+            continue;
+          }
+          paragraph(text);
           break;
         }
         case 'list': {

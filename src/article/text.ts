@@ -16,6 +16,9 @@ export function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?|\u2028|\u2029/g, '\n');
 }
 
+/** The line that heads the story highlights, in wire copy or Markdown. */
+export const HIGHLIGHTS = /^(?:story )?highlights:?$/i;
+
 const CLOSERS = /["'”’»)\]]+$/u;
 
 /** True when the line ends a sentence or a clause (`.`, `!`, `?`, `…`, `:`, `;`, `,`), quotes aside. */

@@ -1,10 +1,10 @@
 import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { takeTagline, type Draft } from './draft.js';
-import { groupAt, groups, HIGHLIGHTS, toEntries, type Entry } from './entries.js';
+import { groupAt, groups, toEntries, type Entry } from './entries.js';
 import { isMediaGroup, matchMediaLine, mediaFromGroup, mediaRunLength } from './media-lines.js';
 import type { Clip } from './player-debris.js';
 import type { BodyBlock, Media } from './schema.js';
-import { cleanLine, isHeadingLike, normalizeNewlines } from './text.js';
+import { cleanLine, HIGHLIGHTS, isHeadingLike, normalizeNewlines } from './text.js';
 
 const BULLET = /^(?:[•*·▪-]|\d+[.)]) +/;
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
