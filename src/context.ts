@@ -3,6 +3,9 @@ import { createLogger, type Logger } from './log.js';
 import { createQueues, type Queues } from './queues.js';
 import { createRedis, waitForRedis, type Redis } from './redis.js';
 import { createArticleStore, type ArticleStore } from './store/articles.js';
+import { createDeliveryStore, type DeliveryStore } from './store/deliveries.js';
+import { createEditionStore, type EditionStore } from './store/editions.js';
+import { createSubscriberStore, type SubscriberStore } from './store/subscribers.js';
 
 /** What a command that talks to Redis needs; built once per process, closed once. */
 export interface Context {
@@ -11,6 +14,9 @@ export interface Context {
   redis: Redis;
   queues: Queues;
   articles: ArticleStore;
+  editions: EditionStore;
+  deliveries: DeliveryStore;
+  subscribers: SubscriberStore;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,9 @@ export async function createContext(
     redis,
     queues,
     articles: createArticleStore({ redis, prefix }),
+    editions: createEditionStore({ redis, prefix }),
+    deliveries: createDeliveryStore({ redis, prefix }),
+    subscribers: createSubscriberStore({ redis, prefix }),
     async close() {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -1,13 +1,19 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { ArticleJob } from './jobs/article.js';
+import type { DeliverJob } from './jobs/deliver.js';
+import type { EditionJob } from './jobs/edition.js';
+import type { FanoutJob } from './jobs/fanout.js';
 import type { Redis } from './redis.js';
 
 /** Each arrow of the data flow is one queue; the payload of each is validated again in its worker. */
 export interface QueuePayloads {
   article: ArticleJob;
+  edition: EditionJob;
+  fanout: FanoutJob;
+  deliver: DeliverJob;
 }
 export type QueueName = keyof QueuePayloads;
-export const QUEUE_NAMES: readonly QueueName[] = ['article'];
+export const QUEUE_NAMES: readonly QueueName[] = ['article', 'edition', 'fanout', 'deliver'];
 
 export type Queues = { readonly [K in QueueName]: Queue<QueuePayloads[K], unknown, K> } & {
   close(): Promise<void>;
@@ -28,7 +34,12 @@ export const defaultJobOptions: DefaultJobOptions = {
 export function createQueues(connection: Redis, prefix: string): Queues {
   const make = <K extends QueueName>(name: K) =>
     new Queue<QueuePayloads[K], unknown, K>(name, { connection, prefix, defaultJobOptions });
-  const queues = { article: make('article') };
+  const queues = {
+    article: make('article'),
+    edition: make('edition'),
+    fanout: make('fanout'),
+    deliver: make('deliver'),
+  };
   return {
     ...queues,
     async close() {

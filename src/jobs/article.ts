@@ -1,8 +1,25 @@
 import { z } from 'zod';
+import type { JobDefinition } from './types.js';
 
-/** An article was stored or changed: make it a feed item and a candidate for the next edition. */
+/** An article was stored or changed: make it a candidate for the next edition. */
 export const ArticleJobSchema = z.object({
   id: z.string().min(1).max(120),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type ArticleJob = z.infer<typeof ArticleJobSchema>;
+
+export type ArticleJobResult = { outcome: 'candidate' | 'already-in-edition' | 'stale' };
+
+export const articleJob: JobDefinition<ArticleJob, ArticleJobResult> = {
+  schema: ArticleJobSchema,
+  concurrency: () => 4,
+  create:
+    ({ articles, editions }) =>
+    async (job) => {
+      const stored = await articles.get(job.data.id);
+      // A newer ingest queued its own job; this one has nothing left to do.
+      if (!stored || stored.hash !== job.data.hash) return { outcome: 'stale' };
+      const added = await editions.addCandidate(stored.article.id, stored.article.publishedAt);
+      return { outcome: added ? 'candidate' : 'already-in-edition' };
+    },
+};

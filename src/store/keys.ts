@@ -8,7 +8,7 @@ export function createKeys(prefix: string) {
   return {
     article: (id: string) => `${db}:article:${id}`,
     articlesByDate: `${db}:articles:by-published`,
-    /** Articles that no edition has taken yet. */
+    /** Articles processed by the article job that no edition has taken yet (zset by date). */
     articleCandidates: `${db}:articles:candidates`,
     articlesInEdition: `${db}:articles:in-edition`,
     feedVersion: `${db}:feed:version`,
@@ -18,8 +18,6 @@ export function createKeys(prefix: string) {
     subscribersActive: `${db}:subscribers:active`,
     edition: (id: string) => `${db}:edition:${id}`,
     editionsByDate: `${db}:editions:by-date`,
-    editionSeq: `${db}:editions:seq`,
-    editionAudience: (id: string) => `${db}:edition:${id}:audience`,
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
     audit: `${db}:audit`,

@@ -1,0 +1,104 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { z } from 'zod';
+import { editionIdFor, makeEdition } from '../edition/edition.js';
+import { renderEdition } from '../templates/render.js';
+import { LOCAL_TIME, nextLocalTime } from '../util/local-time.js';
+import type { JobDefinition, JobDeps } from './types.js';
+
+export const ScheduleSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('now') }),
+  z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ mode: z.literal('local'), time: z.string().regex(LOCAL_TIME, 'must be HH:MM') }),
+]);
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+/** Render an edition once and schedule its fan-out; without an id, first make one of new articles. */
+export const EditionJobSchema = z.object({
+  editionId: z.string().min(1).max(64).optional(),
+  schedule: ScheduleSchema,
+});
+export type EditionJob = z.infer<typeof EditionJobSchema>;
+
+export type EditionJobResult =
+  | { outcome: 'nothing-new' }
+  | {
+      outcome: 'scheduled';
+      editionId: string;
+      fanouts: { zone: string | null; delayMs: number }[];
+    };
+
+/** The most stories one digest carries (its HTML stays under Gmail's 102 KB clip at 20). */
+export const MAX_STORIES = 20;
+
+export const editionJob: JobDefinition<EditionJob, EditionJobResult> = {
+  schema: EditionJobSchema,
+  concurrency: () => 1,
+  create: (deps) => async (job) => {
+    const now = deps.now();
+    let id = job.data.editionId;
+    if (!id) {
+      const made = await deps.editions.createFromCandidates(
+        editionIdFor(now, deps.config.digest.tz),
+        MAX_STORIES,
+        now,
+      );
+      // A recurring tick with no new articles sends nothing.
+      if (!made) return { outcome: 'nothing-new' };
+      id = made.id;
+      await job.updateData({ ...job.data, editionId: id });
+    }
+    await ensureRendered(deps, id);
+    const fanouts = await fanoutPlan(deps, job.data.schedule, now);
+    await deps.editions.countSend(id);
+    await deps.queues.fanout.addBulk(
+      fanouts.map(({ zone, delayMs }) => ({
+        name: 'fanout',
+        data: { editionId: id, zone },
+        opts: {
+          delay: delayMs,
+          jobId: `fanout.${id}.${job.id}.${zone ?? 'all'}`.replace(/[:/]/g, '_'),
+        },
+      })),
+    );
+    deps.log.info({ editionId: id, fanouts }, 'edition scheduled');
+    return { outcome: 'scheduled', editionId: id, fanouts };
+  },
+};
+
+/** Compiles the edition's MJML once and stores the result; a re-run finds it done. */
+export async function ensureRendered(
+  deps: Pick<JobDeps, 'editions' | 'articles' | 'config'>,
+  id: string,
+): Promise<void> {
+  const stored = await deps.editions.get(id);
+  if (!stored) throw new UnrecoverableError(`edition ${id} does not exist`);
+  if (stored.status === 'rendered') return;
+  const articles = await deps.articles.getMany(stored.articleIds);
+  if (articles.length === 0)
+    throw new UnrecoverableError(`edition ${id}: none of its articles is stored any more`);
+  const edition = makeEdition(articles, { id, date: stored.createdAt });
+  await deps.editions.saveRendered(id, await renderEdition(edition, deps.config));
+}
+
+/** One fan-out now, one at a time, or one per time zone at that zone's local time. */
+export async function fanoutPlan(
+  deps: Pick<JobDeps, 'subscribers' | 'config'>,
+  schedule: Schedule,
+  now: Date,
+): Promise<{ zone: string | null; delayMs: number }[]> {
+  if (schedule.mode === 'now') return [{ zone: null, delayMs: 0 }];
+  if (schedule.mode === 'at')
+    return [{ zone: null, delayMs: Math.max(0, Date.parse(schedule.at) - now.getTime()) }];
+  const zones = new Set<string>();
+  for await (const batch of deps.subscribers.scanActive(1000)) {
+    for (const s of batch) zones.add(s.tz ?? deps.config.digest.tz);
+  }
+  return [...zones]
+    .sort()
+    .map((zone) => ({
+      zone,
+      delayMs: nextLocalTime(now, schedule.time, zone).getTime() - now.getTime(),
+    }));
+}
+
+export type EditionJobType = Job<EditionJob>;

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { JobDefinition } from './types.js';
+
+/**
+ * Fix the audience of an edition (every active subscriber, or those of one time zone) at this
+ * moment: a `queued` record each, then batches of deliver jobs. Running it twice creates nothing
+ * twice; at worst a batch job twice, and the records make its second run send nothing.
+ */
+export const FanoutJobSchema = z.object({
+  editionId: z.string().min(1).max(64),
+  zone: z.string().min(1).max(64).nullable(),
+});
+export type FanoutJob = z.infer<typeof FanoutJobSchema>;
+export type FanoutJobResult = { audience: number; created: number; batches: number };
+
+export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
+  schema: FanoutJobSchema,
+  concurrency: () => 1,
+  create:
+    ({ subscribers, deliveries, queues, config, now }) =>
+    async (job) => {
+      const { editionId, zone } = job.data;
+      const result = { audience: 0, created: 0, batches: 0 };
+      let pending: string[] = [];
+      const flush = async (all: boolean) => {
+        const jobs = [];
+        while (pending.length >= config.batchSize || (all && pending.length > 0)) {
+          const ids = pending.slice(0, config.batchSize);
+          pending = pending.slice(config.batchSize);
+          const digest = createHash('sha1').update(ids.join(',')).digest('hex').slice(0, 20);
+          jobs.push({
+            name: 'deliver' as const,
+            data: { editionId, subscriberIds: ids },
+            opts: { jobId: `deliver.${editionId}.${digest}` },
+          });
+        }
+        if (jobs.length) await queues.deliver.addBulk(jobs);
+        result.batches += jobs.length;
+      };
+
+      for await (const batch of subscribers.scanActive(1000)) {
+        const ids = batch
+          .filter((s) => zone === null || (s.tz ?? config.digest.tz) === zone)
+          .map((s) => s.id);
+        if (ids.length === 0) continue;
+        result.audience += ids.length;
+        const created = new Set(await deliveries.enqueueNew(editionId, ids, now()));
+        result.created += created.size;
+        // A record made by an earlier run that died before its batch was queued is still `queued`.
+        const others = ids.filter((id) => !created.has(id));
+        const records = await deliveries.getMany(editionId, others);
+        pending.push(...created, ...others.filter((_, i) => records[i]?.state === 'queued'));
+        await flush(false);
+      }
+      await flush(true);
+      return result;
+    },
+};

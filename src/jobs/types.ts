@@ -1,0 +1,43 @@
+import type { Job } from 'bullmq';
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { MailTransport } from '../mail/transport.js';
+import type { Queues } from '../queues.js';
+import type { ArticleStore } from '../store/articles.js';
+import type { DeliveryStore } from '../store/deliveries.js';
+import type { EditionStore } from '../store/editions.js';
+import type { SubscriberStore } from '../store/subscribers.js';
+import type { EditionMessages } from '../delivery/messages.js';
+
+/** Everything a processor may use; passed in, never imported as a singleton. */
+export interface JobDeps {
+  config: Config;
+  log: Logger;
+  queues: Queues;
+  articles: ArticleStore;
+  editions: EditionStore;
+  deliveries: DeliveryStore;
+  subscribers: SubscriberStore;
+  transport: MailTransport;
+  /** The prepared message of an edition (compiled once per process and edition). */
+  messages(editionId: string): Promise<EditionMessages>;
+  now(): Date;
+}
+
+/** What a processor may ask of the worker that runs it (throttling on 421/451). */
+export interface WorkerControl {
+  rateLimit(ms: number): Promise<void>;
+}
+
+export type Processor<D, R> = (job: Job<D>, worker: WorkerControl) => Promise<R>;
+
+/** One queue's job: its payload schema and the processor built from the dependencies. */
+export interface JobDefinition<D, R = unknown> {
+  schema: z.ZodType<D>;
+  /** Concurrency of this queue's worker in one process. */
+  concurrency(config: Config): number;
+  create(deps: JobDeps): Processor<D, R>;
+  /** Runs when the job has failed for the last time (attempts exhausted or unrecoverable). */
+  onFinalFailure?(deps: JobDeps, job: Job<D>, err: Error): Promise<void>;
+}

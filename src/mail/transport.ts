@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { classifySendError } from './classify.js';
+
+/** One prepared message for one recipient; `raw` is the whole RFC 5322 message. */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  raw: Buffer;
+  messageId: string;
+}
+
+export interface SendResult {
+  messageId: string;
+  response: string;
+}
+
+export interface MailTransport {
+  readonly kind: 'smtp' | 'outbox';
+  /** Resolves on the server's 250; rejects with a classified delivery error. */
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export interface SmtpOptions {
+  url: string;
+  poolSize: number;
+  /** Messages per second across the pool; unset for no limit. */
+  rateLimit?: number;
+  /** Per-connection socket timeouts in ms (a stalled server must not hang a worker). */
+  timeoutMs?: number;
+}
+
+/**
+ * A nodemailer pool. `maxRequeues: 0`: the pool must never resend a message on its own after a
+ * dropped connection, since the drop may have come after the server took the message; whether to
+ * send again is ours to decide (see classify.ts).
+ */
+export function createSmtpTransport(opts: SmtpOptions): MailTransport {
+  const timeout = opts.timeoutMs ?? 30_000;
+  const transporter = nodemailer.createTransport({
+    url: opts.url,
+    pool: true,
+    maxConnections: opts.poolSize,
+    maxMessages: 1000,
+    maxRequeues: 0,
+    connectionTimeout: Math.min(timeout, 10_000),
+    greetingTimeout: Math.min(timeout, 10_000),
+    socketTimeout: timeout,
+    ...(opts.rateLimit ? { rateDelta: 1000, rateLimit: opts.rateLimit } : {}),
+  } as SMTPPool.Options);
+
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      // nodemailer reads the stream only after the server said 354 to DATA: once it has read it all,
+      // the message may be on its way and a dropped connection leaves the outcome uncertain.
+      let handedOver = false;
+      const stream = Readable.from([mail.raw]);
+      stream.once('end', () => {
+        handedOver = true;
+      });
+      try {
+        const info = await transporter.sendMail({
+          envelope: { from: mail.from, to: [mail.to] },
+          raw: stream,
+        });
+        return { messageId: mail.messageId, response: String(info.response ?? '') };
+      } catch (err) {
+        throw classifySendError(err, handedOver);
+      }
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+/** `.eml` files in a directory: the default, which needs no mail server. */
+export function createOutboxTransport(dir: string): MailTransport {
+  let made = false;
+  return {
+    kind: 'outbox',
+    async send(mail) {
+      if (!made) {
+        await mkdir(dir, { recursive: true });
+        made = true;
+      }
+      const name = `${createHash('sha256').update(mail.messageId).digest('hex').slice(0, 24)}.eml`;
+      const tmp = join(dir, `.${name}.tmp`);
+      await writeFile(tmp, mail.raw);
+      await rename(tmp, join(dir, name));
+      return { messageId: mail.messageId, response: `250 written to ${join(dir, name)}` };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,39 @@
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { createMessageSource } from './delivery/messages.js';
+import type { JobDeps } from './jobs/index.js';
+import {
+  createOutboxTransport,
+  createSmtpTransport,
+  type MailTransport,
+} from './mail/transport.js';
+
+/** SMTP_URL set: a nodemailer pool; unset: `.eml` files in OUTBOX_DIR. */
+export function createTransport(config: Config): MailTransport {
+  return config.smtp.url
+    ? createSmtpTransport({
+        url: config.smtp.url,
+        poolSize: config.smtp.poolSize,
+        rateLimit: config.smtp.rateLimit,
+      })
+    : createOutboxTransport(config.outboxDir);
+}
+
+/** The processors' dependencies, from a command's context. */
+export function createJobDeps(
+  ctx: Context,
+  overrides: { transport?: MailTransport; now?: () => Date } = {},
+): JobDeps {
+  return {
+    config: ctx.config,
+    log: ctx.log,
+    queues: ctx.queues,
+    articles: ctx.articles,
+    editions: ctx.editions,
+    deliveries: ctx.deliveries,
+    subscribers: ctx.subscribers,
+    transport: overrides.transport ?? createTransport(ctx.config),
+    messages: createMessageSource({ editions: ctx.editions, config: ctx.config }),
+    now: overrides.now ?? (() => new Date()),
+  };
+}

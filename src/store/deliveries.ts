@@ -1,0 +1,216 @@
+import type { Redis } from '../redis.js';
+import { createKeys } from './keys.js';
+
+export const DELIVERY_STATES = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'bounced',
+  'uncertain',
+] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** One record per (edition, subscriber): the durable truth of who got what. */
+export interface DeliveryRecord {
+  state: DeliveryState;
+  attempts: number;
+  lastError?: string;
+  messageId?: string;
+  response?: string;
+  queuedAt: string;
+  updatedAt: string;
+  sentAt?: string;
+  /** How many times an operator asked for this record to be sent again. */
+  resends?: number;
+  /** The deliver job that last took it to `sending`: a re-run of that same job knows it crashed. */
+  owner?: string;
+}
+
+type Wire = {
+  s: DeliveryState;
+  a: number;
+  e?: string;
+  m?: string;
+  r?: string;
+  q: string;
+  t: string;
+  d?: string;
+  n?: number;
+  j?: string;
+};
+
+const toRecord = (w: Wire): DeliveryRecord => ({
+  state: w.s,
+  attempts: w.a,
+  ...(w.e ? { lastError: w.e } : {}),
+  ...(w.m ? { messageId: w.m } : {}),
+  ...(w.r ? { response: w.r } : {}),
+  queuedAt: w.q,
+  updatedAt: w.t,
+  ...(w.d ? { sentAt: w.d } : {}),
+  ...(w.n ? { resends: w.n } : {}),
+  ...(w.j ? { owner: w.j } : {}),
+});
+
+/*
+ * A compare-and-set on one record, and the per-state sets kept exact with it, in one script so
+ * that no crash between two writes can leave them apart.
+ * KEYS: the record hash, then one set per state in DELIVERY_STATES order.
+ * ARGV: subscriber id, allowed from-states (comma list; "none" = no record yet), to-state, now,
+ *       patch (JSON: e = last error, m = message id, r = response, a = 1 to count an attempt,
+ *       n = 1 to count a resend, d = 1 to stamp sentAt, j = owner job id).
+ * Returns the previous state ("none" when there was no record), or false when refused.
+ */
+const TRANSITION = `
+local id, allowed, to, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local patch = cjson.decode(ARGV[5])
+local raw = redis.call('HGET', KEYS[1], id)
+local rec, from
+if raw then rec = cjson.decode(raw); from = rec.s else rec = { a = 0, q = now }; from = 'none' end
+if not string.find(',' .. allowed .. ',', ',' .. from .. ',', 1, true) then return false end
+local states = { 'queued', 'sending', 'sent', 'failed', 'bounced', 'uncertain' }
+for i, s in ipairs(states) do
+  if s == from then redis.call('SREM', KEYS[i + 1], id) end
+  if s == to then redis.call('SADD', KEYS[i + 1], id) end
+end
+rec.s = to
+rec.t = now
+if to == 'queued' and from ~= 'none' then rec.q = now end
+if patch.a == 1 then rec.a = (rec.a or 0) + 1 end
+if patch.n == 1 then rec.n = (rec.n or 0) + 1 end
+if patch.d == 1 then rec.d = now end
+if patch.e then rec.e = patch.e end
+if patch.m then rec.m = patch.m end
+if patch.r then rec.r = patch.r end
+if patch.j then rec.j = patch.j end
+redis.call('HSET', KEYS[1], id, cjson.encode(rec))
+return from
+`;
+
+export interface TransitionPatch {
+  lastError?: string;
+  messageId?: string;
+  response?: string;
+  countAttempt?: boolean;
+  countResend?: boolean;
+  stampSent?: boolean;
+  owner?: string;
+}
+
+type RedisWithTransition = Redis & {
+  gazetteTransition(...args: (string | number)[]): Promise<string | null>;
+};
+
+export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: string }) {
+  const keys = createKeys(prefix);
+  const r = redis as RedisWithTransition;
+  if (!('gazetteTransition' in redis)) {
+    redis.defineCommand('gazetteTransition', {
+      numberOfKeys: 1 + DELIVERY_STATES.length,
+      lua: TRANSITION,
+    });
+  }
+  const scriptKeys = (edition: string) => [
+    keys.delivery(edition),
+    ...DELIVERY_STATES.map((s) => keys.deliveryState(edition, s)),
+  ];
+
+  return {
+    /**
+     * Moves one record to `to` when it is in one of `from` ('none': no record yet).
+     * Returns the state it left, or undefined when it was in none of them (someone else has it).
+     */
+    async transition(
+      edition: string,
+      subscriber: string,
+      from: readonly (DeliveryState | 'none')[],
+      to: DeliveryState,
+      patch: TransitionPatch = {},
+      now: Date = new Date(),
+    ): Promise<DeliveryState | 'none' | undefined> {
+      const p: Record<string, string | number> = {};
+      if (patch.lastError) p.e = patch.lastError.slice(0, 500);
+      if (patch.messageId) p.m = patch.messageId;
+      if (patch.response) p.r = patch.response.slice(0, 300);
+      if (patch.countAttempt) p.a = 1;
+      if (patch.countResend) p.n = 1;
+      if (patch.stampSent) p.d = 1;
+      if (patch.owner) p.j = patch.owner;
+      const result = await r.gazetteTransition(
+        ...scriptKeys(edition),
+        subscriber,
+        from.join(','),
+        to,
+        now.toISOString(),
+        JSON.stringify(p),
+      );
+      return (result ?? undefined) as DeliveryState | 'none' | undefined;
+    },
+
+    /** Creates `queued` records for the subscribers that have none; returns those it created. */
+    async enqueueNew(
+      edition: string,
+      subscribers: string[],
+      now: Date = new Date(),
+    ): Promise<string[]> {
+      const pipeline = redis.pipeline();
+      for (const id of subscribers) {
+        pipeline.gazetteTransition(
+          ...scriptKeys(edition),
+          id,
+          'none',
+          'queued',
+          now.toISOString(),
+          '{}',
+        );
+      }
+      const results = (await pipeline.exec()) ?? [];
+      return subscribers.filter((_, i) => results[i]?.[1] === 'none');
+    },
+
+    async get(edition: string, subscriber: string): Promise<DeliveryRecord | undefined> {
+      const raw = await redis.hget(keys.delivery(edition), subscriber);
+      return raw ? toRecord(JSON.parse(raw) as Wire) : undefined;
+    },
+
+    async getMany(edition: string, subscribers: string[]): Promise<(DeliveryRecord | undefined)[]> {
+      if (subscribers.length === 0) return [];
+      const raws = await redis.hmget(keys.delivery(edition), ...subscribers);
+      return raws.map((raw) => (raw ? toRecord(JSON.parse(raw) as Wire) : undefined));
+    },
+
+    async counts(edition: string): Promise<Record<DeliveryState, number> & { total: number }> {
+      const pipeline = redis.pipeline();
+      for (const s of DELIVERY_STATES) pipeline.scard(keys.deliveryState(edition, s));
+      const results = (await pipeline.exec()) ?? [];
+      const counts = Object.fromEntries(
+        DELIVERY_STATES.map((s, i) => [s, Number(results[i]?.[1] ?? 0)]),
+      ) as Record<DeliveryState, number>;
+      return { ...counts, total: DELIVERY_STATES.reduce((n, s) => n + counts[s], 0) };
+    },
+
+    /** Subscriber ids in a state, in batches (SSCAN: never the whole set at once). */
+    async *scanState(edition: string, state: DeliveryState, count = 500): AsyncGenerator<string[]> {
+      let cursor = '0';
+      do {
+        const [next, ids] = await redis.sscan(
+          keys.deliveryState(edition, state),
+          cursor,
+          'COUNT',
+          count,
+        );
+        cursor = next;
+        if (ids.length) yield ids;
+      } while (cursor !== '0');
+    },
+  };
+}
+
+declare module 'ioredis' {
+  interface ChainableCommander {
+    gazetteTransition(...args: (string | number)[]): ChainableCommander;
+  }
+}
+
+export type DeliveryStore = ReturnType<typeof createDeliveryStore>;
