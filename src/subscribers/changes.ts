@@ -65,9 +65,9 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
     resubscribe: (id: string, status: 'pending' | 'active' = 'pending', now?: Date) =>
       transition(id, status, 'any', now),
     /** null: use DIGEST_TZ. */
-    setTimeZone: (id: string, tz: string | null, now?: Date) =>
+    setTimeZone: async (id: string, tz: string | null, now?: Date) =>
       patch(id, 'tz', normalizeTimeZone(tz), now),
-    setName: (id: string, name: string | null, now?: Date) =>
+    setName: async (id: string, name: string | null, now?: Date) =>
       patch(id, 'name', cleanName(name), now),
   };
 }
