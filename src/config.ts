@@ -62,12 +62,18 @@ const schema = z
     DIGEST_CRON: optional(
       z.string().regex(/^\S+(?:\s+\S+){4,5}$/, 'must be a cron pattern with 5 or 6 fields'),
     ),
+    DIGEST_LOCAL_TIME: optional(
+      z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, e.g. 07:00'),
+    ),
     DIGEST_TZ: z
       .string()
       .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris')
       .default('UTC'),
     DELIVERY_BATCH_SIZE: int(1, 10_000, 100),
     WORKER_CONCURRENCY: int(1, 1_000, 4),
+    WORKER_LOCK_MS: int(1_000, 600_000, 30_000),
+    WORKER_STALLED_MS: int(500, 600_000, 30_000),
+    SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 20_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SECRET) {
@@ -100,9 +106,14 @@ export interface Config {
   readonly secret: string;
   readonly adminToken?: string;
   readonly postalAddress: string;
-  readonly digest: { readonly cron?: string; readonly tz: string };
+  /** Recurring digest: cron in `tz`; with `localTime`, each reader gets it at that time in their own zone. */
+  readonly digest: { readonly cron?: string; readonly tz: string; readonly localTime?: string };
   readonly batchSize: number;
   readonly concurrency: number;
+  /** A killed worker's job is taken over after about lockDuration + stalledInterval. */
+  readonly worker: { readonly lockDuration: number; readonly stalledInterval: number };
+  /** How long a stopping process lets in-flight jobs and requests finish. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -140,9 +151,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     secret: e.SECRET ?? DEV_SECRET,
     adminToken: e.ADMIN_TOKEN,
     postalAddress: e.POSTAL_ADDRESS,
-    digest: Object.freeze({ cron: e.DIGEST_CRON, tz: e.DIGEST_TZ }),
+    digest: Object.freeze({ cron: e.DIGEST_CRON, tz: e.DIGEST_TZ, localTime: e.DIGEST_LOCAL_TIME }),
     batchSize: e.DELIVERY_BATCH_SIZE,
     concurrency: e.WORKER_CONCURRENCY,
+    worker: Object.freeze({ lockDuration: e.WORKER_LOCK_MS, stalledInterval: e.WORKER_STALLED_MS }),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   });
 }
 

@@ -15,7 +15,7 @@ export interface QueuePayloads {
 export type QueueName = keyof QueuePayloads;
 export const QUEUE_NAMES: readonly QueueName[] = ['article', 'edition', 'fanout', 'deliver'];
 
-export type Queues = { readonly [K in QueueName]: Queue<QueuePayloads[K], unknown, K> } & {
+export type Queues = { readonly [K in QueueName]: Queue<QueuePayloads[K], unknown, string> } & {
   close(): Promise<void>;
 };
 
@@ -33,7 +33,7 @@ export const defaultJobOptions: DefaultJobOptions = {
 /** The one place in the code that creates queues. */
 export function createQueues(connection: Redis, prefix: string): Queues {
   const make = <K extends QueueName>(name: K) =>
-    new Queue<QueuePayloads[K], unknown, K>(name, { connection, prefix, defaultJobOptions });
+    new Queue<QueuePayloads[K], unknown, string>(name, { connection, prefix, defaultJobOptions });
   const queues = {
     article: make('article'),
     edition: make('edition'),

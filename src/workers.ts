@@ -60,7 +60,7 @@ function startWorker(
   const control = { rateLimit: (ms: number) => worker.rateLimit(ms) };
   const processor = def.create(deps);
 
-  const worker = new Worker(
+  const worker: Worker = new Worker(
     name,
     async (job: Job) => {
       const parsed = def.schema.safeParse(job.data);

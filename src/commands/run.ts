@@ -1,0 +1,77 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { Config } from '../config.js';
+import { createContext } from '../context.js';
+import { createLogger } from '../log.js';
+import type { EditionProgress } from '../delivery/progress.js';
+import { createJobDeps } from '../pipeline.js';
+import { runOnce } from '../run.js';
+import { startWorkers } from '../workers.js';
+import { printResults } from './ingest.js';
+
+/** `gazette run` (`npm start`): the main job, one shot, with its workers in this process. */
+export async function runCommand(config: Config, opts: { feed: string }): Promise<void> {
+  // The summary says what happened; the workers' info lines would only interleave with it.
+  const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
+  const ctx = await createContext(config, createLogger({ level }));
+  const deps = createJobDeps(ctx);
+  const workers = startWorkers(deps, {
+    connection: ctx.redis,
+    prefix: config.prefix,
+    ...config.worker,
+  });
+  const tty = process.stderr.isTTY === true;
+  const bar = tty
+    ? new SingleBar(
+        {
+          format: 'delivering [{bar}] {value}/{total} ({sent} sent, {failed} failed)',
+          hideCursor: true,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  let lastLog = 0;
+  const onProgress = (p: EditionProgress) => {
+    if (p.total === 0 && !p.done) return;
+    const done = p.total - p.queued - p.sending;
+    if (bar) {
+      if (!bar.isActive) bar.start(p.total, 0, { sent: 0, failed: 0 });
+      bar.setTotal(p.total);
+      bar.update(done, { sent: p.sent, failed: p.failed + p.bounced });
+    } else if (Date.now() - lastLog > 2000 || p.done) {
+      lastLog = Date.now();
+      console.log(
+        `delivered ${done}/${p.total}: sent ${p.sent}, failed ${p.failed}, bounced ${p.bounced}, uncertain ${p.uncertain}`,
+      );
+    }
+  };
+  try {
+    const s = await runOnce(ctx, {
+      contentDir: config.contentDir,
+      feedPath: opts.feed,
+      onStage: (m) => console.log(`${m}…`),
+      onProgress,
+    });
+    bar?.stop();
+    printResults(s.ingested);
+    console.log(`feed written to ${s.feedPath}`);
+    if (!s.editionId) {
+      console.log('no new articles: no edition sent');
+    } else {
+      console.log(
+        `edition ${s.editionId}: ${s.recipients} recipients, sent ${s.sent}, failed ${s.failed}, bounced ${s.bounced}, uncertain ${s.uncertain} in ${s.seconds.toFixed(1)} s`,
+      );
+      if (s.recipients === 0)
+        console.log(
+          'no active subscribers: add one with `npm run -s gazette -- subscribers add you@example.com`',
+        );
+      if (deps.transport.kind === 'outbox' && s.sent)
+        console.log(`mail written as .eml files to ${config.outboxDir} (set SMTP_URL to send)`);
+    }
+    if (s.failed > 0 || s.ingested.some((r) => 'error' in r)) process.exitCode = 1;
+  } finally {
+    bar?.stop();
+    await workers.close(config.shutdownTimeoutMs);
+    await deps.transport.close();
+    await ctx.close();
+  }
+}

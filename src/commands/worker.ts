@@ -1,0 +1,34 @@
+import type { Config } from '../config.js';
+import { createContext } from '../context.js';
+import { createJobDeps } from '../pipeline.js';
+import { syncDigestScheduler } from '../scheduler.js';
+import { untilSignal } from '../shutdown.js';
+import { startWorkers } from '../workers.js';
+
+/** `gazette worker`: every queue's worker until SIGTERM/SIGINT, then a bounded graceful close. */
+export async function workerCommand(config: Config, opts: { concurrency?: number }): Promise<void> {
+  const ctx = await createContext(config);
+  const deps = createJobDeps(ctx);
+  const workers = startWorkers(deps, {
+    connection: ctx.redis,
+    prefix: config.prefix,
+    concurrency: opts.concurrency,
+    ...config.worker,
+  });
+  const scheduler = await syncDigestScheduler(ctx.queues, config);
+  ctx.log.info(
+    {
+      prefix: config.prefix,
+      transport: deps.transport.kind,
+      concurrency: opts.concurrency ?? config.concurrency,
+      digest: scheduler === 'upserted' ? config.digest : 'off',
+    },
+    'workers running',
+  );
+  await untilSignal(ctx.log, async () => {
+    await workers.close(config.shutdownTimeoutMs);
+    await deps.transport.close();
+    await ctx.close();
+    ctx.log.info('workers closed');
+  });
+}

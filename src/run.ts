@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Context } from './context.js';
+import { sendEdition } from './delivery/send.js';
+import { waitForArticles, waitForEdition, type EditionProgress } from './delivery/progress.js';
+import { buildFeed, MAX_FEED_ITEMS } from './feed/feed.js';
+import { expandPaths, ingestFiles, type IngestResult } from './ingest.js';
+
+export interface RunSummary {
+  ingested: IngestResult[];
+  editionId: string | null;
+  recipients: number;
+  sent: number;
+  failed: number;
+  bounced: number;
+  uncertain: number;
+  feedPath: string;
+  seconds: number;
+}
+
+export interface RunOptions {
+  contentDir: string;
+  feedPath: string;
+  onStage?: (stage: string) => void;
+  onProgress?: (p: EditionProgress) => void;
+  timeoutMs?: number;
+}
+
+/**
+ * The main job, one shot: ingest, make and deliver one edition to every active subscriber, write
+ * the feed, and wait until every job of the edition has ended. Workers must be running (in this
+ * process or another) on the same Redis and prefix.
+ */
+export async function runOnce(ctx: Context, opts: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  opts.onStage?.(`ingesting ${opts.contentDir}`);
+  const files = await expandPaths([opts.contentDir]);
+  const ingested = await ingestFiles(files, {
+    store: ctx.articles,
+    queues: ctx.queues,
+    siteUrl: ctx.config.siteUrl,
+  });
+  await waitForArticles(ctx);
+
+  opts.onStage?.('writing the feed');
+  const articles = await ctx.articles.list(MAX_FEED_ITEMS);
+  await mkdir(dirname(opts.feedPath), { recursive: true });
+  await writeFile(opts.feedPath, buildFeed(articles, ctx.config, { now: new Date() }));
+
+  const summary: RunSummary = {
+    ingested,
+    editionId: null,
+    recipients: 0,
+    sent: 0,
+    failed: 0,
+    bounced: 0,
+    uncertain: 0,
+    feedPath: opts.feedPath,
+    seconds: 0,
+  };
+  const sent = await sendEdition(ctx, { schedule: { mode: 'now' } });
+  if (sent.outcome === 'queued') {
+    opts.onStage?.(`delivering edition ${sent.editionId} (${sent.articles} stories)`);
+    const p = await waitForEdition(ctx, sent.editionId, {
+      onProgress: opts.onProgress,
+      timeoutMs: opts.timeoutMs,
+    });
+    Object.assign(summary, {
+      editionId: sent.editionId,
+      recipients: p.total,
+      sent: p.sent,
+      failed: p.failed,
+      bounced: p.bounced,
+      uncertain: p.uncertain,
+    });
+  }
+  summary.seconds = (Date.now() - started) / 1000;
+  return summary;
+}
