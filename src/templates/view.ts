@@ -36,6 +36,8 @@ export interface DigestView {
   lang: string;
   siteName: string;
   siteUrl: string;
+  /** The site's address as people say it: `gazette.example`. */
+  siteHost: string;
   subject: string;
   preheader: string;
   dateLabel: string;
@@ -85,6 +87,7 @@ export function digestView(
     lang: 'en',
     siteName: cleanLine(config.siteName),
     siteUrl: safeHttpUrl(config.siteUrl) ? config.siteUrl : '',
+    siteHost: config.siteUrl.replace(/^https?:\/\//, '').replace(/\/+$/, ''),
     subject: cleanLine(edition.subject),
     preheader: truncate(cleanLine(edition.preheader), 150),
     dateLabel: long.format(date),
