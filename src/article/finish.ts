@@ -2,7 +2,7 @@ import { InvalidArticleError } from '../errors.js';
 import { matchDatelineLead } from './dateline.js';
 import type { Draft } from './draft.js';
 import type { FrontMatter } from './front-matter.js';
-import { ArticleSchema, ARTICLE_ID, type Article, type Media } from './schema.js';
+import { ArticleSchema, ARTICLE_ID, isHttpUrl, type Article, type Media } from './schema.js';
 import { cleanLine, deriveTitle, slugify } from './text.js';
 
 export interface FinishContext {
@@ -81,15 +81,6 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     return fail(`${issue.path.join('.') || 'article'}: ${issue.message}`);
   }
   return checked.data;
-}
-
-function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** Media keys in the order design.md shows them, whatever order a parser found them in. */

@@ -1,20 +1,28 @@
-import matter from 'gray-matter';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InvalidArticleError } from '../errors.js';
 import { parseStrictDate } from '../util/date.js';
+import { ARTICLE_ID, isHttpUrl } from './schema.js';
 
 const list = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(',') : v),
   z.array(z.union([z.string(), z.number()]).transform((s) => String(s).trim())),
 );
 
+const scalar = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+
+// Checked here rather than on the finished Article so that the message names the line.
 const FrontMatterSchema = z
   .object({
-    id: z.union([z.string(), z.number()]).transform(String),
-    title: z.union([z.string(), z.number()]).transform(String),
-    date: z.union([z.string(), z.number()]).transform(String),
-    url: z.string(),
+    id: scalar.pipe(
+      z
+        .string()
+        .max(120)
+        .regex(ARTICLE_ID, 'must be lowercase letters, digits and single dashes, e.g. "my-story"'),
+    ),
+    title: scalar.pipe(z.string().min(1, 'must not be empty')),
+    date: scalar,
+    url: z.string().refine(isHttpUrl, 'must be an http(s) URL'),
     tags: list,
     summary: z.string(),
     highlights: list,
@@ -35,35 +43,34 @@ export interface Split {
   bodyLine: number;
 }
 
-const yamlEngine = {
-  // The core schema keeps `date: 2016-13-45` a string, which we then check, instead of js-yaml's
-  // timestamp type that would roll it over to a real date without a word.
-  parse: (text: string): object =>
-    (parseYaml(text, { schema: 'core', uniqueKeys: true }) ?? {}) as object,
-};
-
 /** Splits optional YAML front matter off a text; every problem names the file and line. */
 export function splitFrontMatter(text: string, file: string): Split {
-  if (!/^---[ \t]*\n/.test(text)) return { data: {}, body: text, bodyLine: 1 };
-  const close = /\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text.slice(3));
+  const open = /^---[ \t]*\n/.exec(text);
+  if (!open) return { data: {}, body: text, bodyLine: 1 };
+  const after = text.slice(open[0].length);
+  const close = /^(?:---|\.\.\.)[ \t]*$/m.exec(after);
   if (!close)
     throw new InvalidArticleError(file, 'front matter opened with --- is never closed', 1);
+  const yamlText = after.slice(0, close.index);
+  const fmText = text.slice(0, open[0].length + close.index);
 
-  let parsed: matter.GrayMatterFile<string>;
+  let raw: unknown;
   try {
-    parsed = matter(text, { engines: { yaml: yamlEngine } });
+    // The core schema keeps `date: 2016-13-45` a string, which we then check, instead of the
+    // YAML 1.1 timestamp type that would roll it over to a real date without a word.
+    raw = parseYaml(yamlText, { schema: 'core', uniqueKeys: true, logLevel: 'error' }) ?? {};
   } catch (err) {
     if (err instanceof YAMLParseError) {
-      const line = (err.linePos?.[0]?.line ?? 0) + 1;
-      throw new InvalidArticleError(file, `front matter: ${err.message.split('\n')[0]}`, line);
+      // The YAML text starts on the line after the opening `---`.
+      const line = (err.linePos?.[0]?.line ?? 1) + 1;
+      const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new InvalidArticleError(file, `front matter: ${what}`, line);
     }
     throw new InvalidArticleError(file, `front matter: ${(err as Error).message}`, 1);
   }
-  const raw: unknown = parsed.data;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidArticleError(file, 'front matter must be a mapping of keys to values', 2);
   }
-  const fmText = text.slice(0, close.index + 4);
   const result = FrontMatterSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -87,7 +94,7 @@ export function splitFrontMatter(text: string, file: string): Split {
     }
     data.date = d;
   }
-  const bodyStart = close.index + 3 + close[0].length;
+  const bodyStart = open[0].length + close.index + close[0].length + 1;
   return {
     data,
     body: text.slice(bodyStart),

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { InvalidArticleError } from '../errors.js';
+import { decodeArticle } from './decode.js';
 import { finishArticle } from './finish.js';
 import { splitFrontMatter } from './front-matter.js';
 import { parseMarkdown } from './markdown.js';
@@ -34,7 +35,7 @@ export function parseArticle(bytes: Uint8Array, opts: ParseOptions): Article {
       `file is ${(bytes.byteLength / 1048576).toFixed(1)} MB; the limit is 1 MB`,
     );
   }
-  const text = decode(bytes, file);
+  const text = decodeArticle(bytes, file);
   if (!text.trim()) throw new InvalidArticleError(file, 'file is empty');
   const { data, body, bodyLine } = splitFrontMatter(text, file);
   const draft = ext === '.txt' ? parseWire(body) : parseMarkdown(body);
@@ -71,20 +72,4 @@ export async function parseArticleFile(
     fallbackPublishedAt: opts.fallbackPublishedAt ?? info.mtime,
   });
   return { article, bytes };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(bytes: Uint8Array, file: string): string {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0)
-    throw new InvalidArticleError(
-      file,
-      `binary data (a NUL byte at offset ${nul}): expected UTF-8 text`,
-    );
-  try {
-    return utf8.decode(bytes).replace(/^\ufeff/, '');
-  } catch {
-    throw new InvalidArticleError(file, 'not valid UTF-8 text');
-  }
 }

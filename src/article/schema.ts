@@ -21,14 +21,16 @@ export const MediaSchema = z
 
 export const ARTICLE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const httpUrl = z.string().refine((v) => {
+export function isHttpUrl(v: string): boolean {
   try {
     const u = new URL(v);
     return u.protocol === 'http:' || u.protocol === 'https:';
   } catch {
     return false;
   }
-}, 'must be an http(s) URL');
+}
+
+const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL');
 
 /** The typed Article of design.md; key order here is the order `gazette parse` prints. */
 export const ArticleSchema = z
