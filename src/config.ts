@@ -40,6 +40,8 @@ const schema = z
     SMTP_URL: optional(url(['smtp:', 'smtps:'])),
     SMTP_POOL_SIZE: int(1, 100, 5),
     SMTP_RATE_LIMIT: optional(z.coerce.number().int().min(1).max(100_000)),
+    SMTP_THROTTLE_MS: int(10, 600_000, 5_000),
+    SMTP_TIMEOUT_MS: int(100, 600_000, 30_000),
     OUTBOX_DIR: z.string().min(1).default('out/outbox'),
     MAIL_FROM: z
       .string()
@@ -92,7 +94,14 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly redisUrl: string;
   readonly prefix: string;
-  readonly smtp: { readonly url?: string; readonly poolSize: number; readonly rateLimit?: number };
+  readonly smtp: {
+    readonly url?: string;
+    readonly poolSize: number;
+    readonly rateLimit?: number;
+    /** How long a worker pauses its deliver queue when a server answers 421/451. */
+    readonly throttleMs: number;
+    readonly timeoutMs: number;
+  };
   readonly outboxDir: string;
   readonly mailFrom: string;
   readonly siteUrl: string;
@@ -138,6 +147,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       url: e.SMTP_URL,
       poolSize: e.SMTP_POOL_SIZE,
       rateLimit: e.SMTP_RATE_LIMIT,
+      throttleMs: e.SMTP_THROTTLE_MS,
+      timeoutMs: e.SMTP_TIMEOUT_MS,
     }),
     outboxDir: e.OUTBOX_DIR,
     mailFrom: e.MAIL_FROM,

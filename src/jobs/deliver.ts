@@ -58,11 +58,14 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
       if (outcome instanceof TransientDeliveryError) retry = retry?.throttle ? retry : outcome;
       else result[outcome]++;
     };
-    await mapLimit(subscriberIds.length, Math.max(1, deps.config.smtp.poolSize * 2), one);
+    // About two messages per pooled connection in flight across the process: enough to keep the
+    // pool busy, few enough that a crash leaves few records uncertain.
+    const lanes = Math.max(1, Math.ceil((deps.config.smtp.poolSize * 2) / deps.config.concurrency));
+    await mapLimit(subscriberIds.length, lanes, one);
 
     if (retry?.throttle) {
       // 421/451: the server asks us to slow down; the batch goes back without spending an attempt.
-      await worker.rateLimit(5_000);
+      await worker.rateLimit(deps.config.smtp.throttleMs);
       throw Worker.RateLimitError();
     }
     if (retry) throw new Error(`some recipients will be retried: ${retry.message}`);
