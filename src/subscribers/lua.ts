@@ -10,48 +10,56 @@ import type { Redis } from '../redis.js';
  */
 
 /**
- * KEYS: by-email hash, by-created zset, active set, record key of the proposed new id.
- * ARGV: email, new id, record key prefix, name ('' = not given), tz ('' = not given),
- *       status if created, now ISO, now ms, '1' to update name/tz of unsubscribed/bounced too.
- * Returns {outcome, id}; 'collision' when the random id is taken (the caller draws another).
+ * Adds or updates many addresses in one call (an import sends 500 at a time: one script call
+ * each, not 500, is what makes 100,000 rows take seconds).
+ * KEYS: by-email hash, by-created zset, active set.
+ * ARGV: record key prefix, now ISO, now ms, '1' to update name/tz of unsubscribed/bounced too,
+ *       then five per row: email, new id, name ('' = not given), tz ('' = not given), status if
+ *       created.
+ * Returns outcome and id per row, flat; 'collision' when the random id is taken (draw another).
  */
 export const UPSERT = `
-local id = redis.call('HGET', KEYS[1], ARGV[1])
-local key = KEYS[4]
-if id then
-  key = ARGV[3] .. id
-else
-  if redis.call('EXISTS', key) == 1 then return {'collision', ''} end
-  id = ARGV[2]
-end
-local status = redis.call('HGET', key, 'status')
-if not status then
-  -- a new address, or an index entry whose record was lost: (re)create it under that id
-  redis.call('HSET', key, 'id', id, 'email', ARGV[1], 'status', ARGV[6],
-    'createdAt', ARGV[7], 'changedAt', ARGV[7])
-  if ARGV[4] ~= '' then redis.call('HSET', key, 'name', ARGV[4]) end
-  if ARGV[5] ~= '' then redis.call('HSET', key, 'tz', ARGV[5]) end
-  redis.call('HSET', KEYS[1], ARGV[1], id)
-  redis.call('ZADD', KEYS[2], ARGV[8], id)
-  if ARGV[6] == 'active' then redis.call('SADD', KEYS[3], id) else redis.call('SREM', KEYS[3], id) end
-  return {'created', id}
-end
-if (status == 'unsubscribed' or status == 'bounced') and ARGV[9] ~= '1' then
-  return {'skipped', id}
-end
-local changed = false
-for i, field in ipairs({'name', 'tz'}) do
-  local value = ARGV[3 + i]
-  if value ~= '' and redis.call('HGET', key, field) ~= value then
-    redis.call('HSET', key, field, value)
-    changed = true
+local prefix, now, nowMs, touch = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1'
+local out = {}
+for i = 5, #ARGV, 5 do
+  local email, newId, name, tz, initial = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local id = redis.call('HGET', KEYS[1], email)
+  local status = false
+  local outcome
+  if id then
+    status = redis.call('HGET', prefix .. id, 'status')
+  elseif redis.call('EXISTS', prefix .. newId) == 1 then
+    outcome = 'collision'
+  else
+    id = newId
   end
+  if outcome then
+    id = ''
+  elseif not status then
+    -- a new address, or an index entry whose record was lost: (re)create it under that id
+    local record = {'id', id, 'email', email, 'status', initial, 'createdAt', now, 'changedAt', now}
+    if name ~= '' then record[#record + 1] = 'name'; record[#record + 1] = name end
+    if tz ~= '' then record[#record + 1] = 'tz'; record[#record + 1] = tz end
+    redis.call('HSET', prefix .. id, unpack(record))
+    redis.call('HSET', KEYS[1], email, id)
+    redis.call('ZADD', KEYS[2], nowMs, id)
+    if initial == 'active' then redis.call('SADD', KEYS[3], id) else redis.call('SREM', KEYS[3], id) end
+    outcome = 'created'
+  elseif (status == 'unsubscribed' or status == 'bounced') and not touch then
+    outcome = 'skipped'
+  else
+    local key = prefix .. id
+    local old = redis.call('HMGET', key, 'name', 'tz')
+    local changed = false
+    if name ~= '' and old[1] ~= name then redis.call('HSET', key, 'name', name); changed = true end
+    if tz ~= '' and old[2] ~= tz then redis.call('HSET', key, 'tz', tz); changed = true end
+    if changed then redis.call('HSET', key, 'changedAt', now) end
+    outcome = changed and 'updated' or 'unchanged'
+  end
+  out[#out + 1] = outcome
+  out[#out + 1] = id
 end
-if changed then
-  redis.call('HSET', key, 'changedAt', ARGV[7])
-  return {'updated', id}
-end
-return {'unchanged', id}
+return out
 `;
 
 /**

@@ -23,24 +23,28 @@ interface Deps {
 /** Adding addresses, one (an operator, a form) or many (an import), with the same script. */
 export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
   const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
-  const recordPrefix = keys.subscriber('');
 
-  const call = (p: PreparedSubscriber, now: Date, touchSuppressed: boolean) => {
-    const id = newId();
-    const args = [p.email, id, recordPrefix, p.name ?? '', p.tz ?? '', p.status];
-    return {
-      keys: [...indexes, keys.subscriber(id)],
-      args: [...args, now.toISOString(), now.getTime(), touchSuppressed ? '1' : '0'],
-    };
-  };
-
-  /** Draws another id in the (2^-64) case that the random one is taken. */
-  const upsertOne = async (p: PreparedSubscriber, now: Date, touchSuppressed: boolean) => {
-    for (;;) {
-      const { keys: k, args } = call(p, now, touchSuppressed);
-      const [outcome, id] = (await upsert.run(redis, k, args)) as [string, string];
-      if (outcome !== 'collision') return { outcome: outcome as AddOutcome, id };
+  /** One script call for all rows; ids drawn again for the (2^-64) rows whose id was taken. */
+  const upsertAll = async (rows: PreparedSubscriber[], now: Date, touchSuppressed: boolean) => {
+    const result: { outcome: AddOutcome; id: string }[] = new Array(rows.length);
+    let todo = rows.map((_, i) => i);
+    while (todo.length > 0) {
+      const args: string[] = [keys.subscriber(''), now.toISOString(), String(now.getTime())];
+      args.push(touchSuppressed ? '1' : '0');
+      for (const i of todo) {
+        const p = rows[i]!;
+        args.push(p.email, newId(), p.name ?? '', p.tz ?? '', p.status);
+      }
+      const reply = (await upsert.run(redis, indexes, args)) as string[];
+      const again: number[] = [];
+      for (const [n, i] of todo.entries()) {
+        const outcome = reply[2 * n]!;
+        if (outcome === 'collision') again.push(i);
+        else result[i] = { outcome: outcome as AddOutcome, id: reply[2 * n + 1]! };
+      }
+      todo = again;
     }
+    return result;
   };
 
   return {
@@ -53,34 +57,20 @@ export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
       input: SubscriberInput,
       now = new Date(),
     ): Promise<{ subscriber: Subscriber; created: boolean; outcome: AddOutcome }> {
-      const { outcome, id } = await upsertOne(prepareSubscriber(input), now, true);
+      const [{ outcome, id }] = (await upsertAll([prepareSubscriber(input)], now, true)) as [
+        { outcome: AddOutcome; id: string },
+      ];
       return { subscriber: await mustGet(id), created: outcome === 'created', outcome };
     },
 
     /**
-     * Many prepared rows in one pipeline (an import). Unsubscribed and bounced addresses come
-     * back `skipped`: left exactly as they are, name and tz included.
+     * Many prepared rows in one atomic script call (an import; keep it to about 500 rows, which
+     * holds Redis for a few milliseconds). Unsubscribed and bounced addresses come back
+     * `skipped`: left exactly as they are, name and tz included.
      */
     async addMany(rows: PreparedSubscriber[], now = new Date()): Promise<AddOutcome[]> {
       if (rows.length === 0) return [];
-      const pipeline = redis.pipeline();
-      upsert.load(pipeline);
-      for (const p of rows) {
-        const { keys: k, args } = call(p, now, false);
-        upsert.queue(pipeline, k, args);
-      }
-      const replies = ((await pipeline.exec()) ?? []).slice(1);
-      const outcomes: AddOutcome[] = [];
-      for (const [i, [err, reply]] of replies.entries()) {
-        if (err) throw err;
-        const outcome = (reply as [string, string])[0];
-        outcomes.push(
-          outcome === 'collision'
-            ? (await upsertOne(rows[i]!, now, false)).outcome
-            : (outcome as AddOutcome),
-        );
-      }
-      return outcomes;
+      return (await upsertAll(rows, now, false)).map((r) => r.outcome);
     },
   };
 }
