@@ -24,6 +24,18 @@ export class InvalidSubscriberError extends Error {
   override readonly name = 'InvalidSubscriberError';
 }
 
+/** A CSV file that cannot be read as rows (no header, no `email` column); `file:line: reason`. */
+export class InvalidCsvError extends Error {
+  override readonly name = 'InvalidCsvError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(`${file}${line ? `:${line}` : ''}: ${reason}`);
+  }
+}
+
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
