@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './config.js';
 import { ConfigError, InvalidArticleError, errorMessage } from './errors.js';
 import { parseCommand } from './commands/parse.js';
 import { ingestCommand } from './commands/ingest.js';
+import { subscribersCommand } from './commands/subscribers.js';
 import { buildCommand } from './commands/build.js';
 
 /** commander wiring for the table in design.md, nothing else: each command lives in src/commands/. */
@@ -26,6 +27,8 @@ program
   .description('validate and store articles, and queue their processing (default: CONTENT_DIR)')
   .argument('[paths...]', 'article files or directories')
   .action((paths: string[]) => ingestCommand(paths, config()));
+
+program.addCommand(subscribersCommand(config));
 
 program
   .command('build')
