@@ -40,13 +40,23 @@ export function createImportProgress(
     };
   }
   let lastTenth = -1;
+  let last: ImportProgress | undefined;
+  let written: ImportProgress | undefined;
+  const write = (p: ImportProgress, tenth: number) => {
+    stream.write(`${label}: ${tenth * 10}% of the file, ${p.rows} rows\n`);
+    written = p;
+  };
   return {
     update(p) {
+      last = p;
       const tenth = p.totalBytes ? Math.floor((10 * p.bytes) / p.totalBytes) : 10;
       if (tenth === lastTenth) return;
       lastTenth = tenth;
-      stream.write(`${label}: ${tenth * 10}% of the file, ${p.rows} rows\n`);
+      write(p, tenth);
     },
-    stop() {},
+    stop() {
+      // The file is read ahead of the rows written: say where the rows ended.
+      if (last && last !== written) write(last, 10);
+    },
   };
 }
