@@ -8,7 +8,9 @@ import { CONFIG, seedArticle, wireArticles } from './fixtures.js';
 
 const NOW = new Date('2026-02-10T12:00:00Z');
 const parser = new Parser({
-  customFields: { item: [['dc:creator', 'creators', { keepArray: true }], 'media:content'] },
+  customFields: {
+    item: [['dc:creator', 'creators', { keepArray: true }], 'media:content', 'content:encoded'],
+  },
 });
 
 describe('buildFeed', () => {

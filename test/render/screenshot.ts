@@ -52,15 +52,16 @@ try {
       return route.abort();
     });
     await page.setContent(html, { waitUntil: 'load' });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth,
+    // A string, evaluated in the page: this project's TypeScript has no DOM types.
+    const overflow = Number(
+      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
     );
     const file = join(outDir, `digest-${width}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`${file}${overflow > 0 ? ` (overflows by ${overflow} px)` : ''}`);
     // Tiles at full resolution for a person to inspect (a whole page is shrunk to fit a viewer).
     if (process.env.TILES) {
-      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      const height = Number(await page.evaluate('document.documentElement.scrollHeight'));
       for (let y = 0, i = 1; y < height; y += 900, i++) {
         const clip = { x: 0, y, width, height: Math.min(900, height - y) };
         await page.screenshot({
