@@ -34,6 +34,27 @@ describe('renderEdition', () => {
     expect(html).toContain(lead.slice(0, 60));
   });
 
+  it('stays under the limit at the length caps, dropping detail rather than stories', async () => {
+    const seed = seedArticle();
+    const text = (n: number, k: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => ['harbour', 'AT&T', '"quoted"', 'élection'][(i + k) % 4],
+      ).join(' ');
+    const articles = Array.from({ length: 20 }, (_, i) => ({
+      ...seed,
+      id: `story-${i}`,
+      url: `https://news.example/story-${i}`,
+      title: text(60, i).slice(0, 300),
+      highlights: [0, 1, 2, 3, 4].map((h) => text(40, i + h)),
+      body: [{ type: 'paragraph' as const, text: text(150, i) }],
+    }));
+    const { html } = personalize(await renderEdition(edition(articles), CONFIG), recipient);
+    expect(Buffer.byteLength(html)).toBeLessThan(102 * 1024);
+    for (const a of articles) expect(html).toContain(`href="${a.url}"`);
+    expect(html).toContain(recipient.unsubscribeUrl);
+  });
+
   it('sets lang and the preheader, and gives every image an alt', async () => {
     const r = await renderEdition(edition([seedArticle(), ...wireArticles(2)]), CONFIG);
     expect(r.html).toMatch(/<html[^>]* lang="en"/);
