@@ -63,7 +63,7 @@ export function buildFeed(
           .map(xmlText)
           .filter(Boolean)
           .map((c) => ({ 'dc:creator': c })),
-        ...(image ? [{ 'media:content': { _attr: { url: image.src, medium: 'image' } } }] : []),
+        ...(image ? [{ 'media:content': { _attr: mediaAttrs(image.src) } }] : []),
       ],
     });
   }
@@ -75,6 +75,21 @@ export function buildFeed(
   const from = at + stamp.length;
   const to = xml.indexOf('</lastBuildDate>', from);
   return `${xml.slice(0, from)}${opts.now.toUTCString()}${xml.slice(to)}`;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+function mediaAttrs(url: string): Record<string, string> {
+  const ext = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() ?? '';
+  const type = IMAGE_TYPES[ext];
+  return { url, medium: 'image', ...(type ? { type } : {}) };
 }
 
 /** One line of text with nothing XML 1.0 forbids; `]]>` is left to the xml package to split. */
