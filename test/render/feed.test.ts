@@ -56,6 +56,7 @@ describe('buildFeed', () => {
       $: {
         url: `${CONFIG.mediaBaseUrl}/palmyra%20drone%20footage%20rossiya%2024%20vos_00001630.jpg`,
         medium: 'image',
+        type: 'image/jpeg',
       },
     });
   });
