@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError, InvalidArticleError, errorMessage } from './errors.js';
@@ -6,12 +7,20 @@ import { parseCommand } from './commands/parse.js';
 import { ingestCommand } from './commands/ingest.js';
 import { subscribersCommand } from './commands/subscribers.js';
 import { buildCommand } from './commands/build.js';
+import { runCommand } from './commands/run.js';
+import { workerCommand } from './commands/worker.js';
+import { sendCommand, type SendFlags } from './commands/send.js';
+import { statusCommand } from './commands/status.js';
+import { resendCommand, type ResendFlags } from './commands/resend.js';
 
 /** commander wiring for the table in design.md, nothing else: each command lives in src/commands/. */
 const program = new Command('gazette')
   .description('Gazette: articles in, an email digest and an RSS feed out')
   .showHelpAfterError()
   .configureOutput({ outputError: (s, write) => write(s) });
+
+// A .env beside the command is read once, before the environment is checked; real variables win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 let cached: Config | undefined;
 const config = (): Config => (cached ??= loadConfig());
@@ -35,6 +44,56 @@ program
   .description('write feed.xml and editions/<id>.html, .txt, .eml from CONTENT_DIR (no Redis)')
   .requiredOption('--out <dir>', 'output directory')
   .action((opts: { out: string }) => buildCommand(opts.out, config()));
+
+program
+  .command('send')
+  .description('make an edition of the articles not yet sent and schedule its delivery')
+  .option('--edition <id>', 'deliver this existing edition to whoever does not have it yet')
+  .option('--at <iso>', 'deliver at this time, e.g. 2026-12-01T07:00:00Z')
+  .option('--local <HH:MM>', "deliver at this time in each subscriber's own time zone")
+  .action((flags: SendFlags) => sendCommand(config(), flags));
+
+program
+  .command('run')
+  .description(
+    'the main job, one shot: ingest, deliver one edition, write the feed, wait, summarise',
+  )
+  .option('--feed <path>', 'where to write the feed', 'out/feed.xml')
+  .action((opts: { feed: string }) => runCommand(config(), opts));
+
+program
+  .command('worker')
+  .description('run every worker until SIGTERM/SIGINT, then close gracefully')
+  .option('--concurrency <n>', 'deliver batches run at once in this process', (v) =>
+    positiveInt(v, '--concurrency'),
+  )
+  .action((opts: { concurrency?: number }) => workerCommand(config(), opts));
+
+program
+  .command('status')
+  .description('queue counts, and per edition the delivery records by state')
+  .argument('[edition]', 'one edition (default: the five newest)')
+  .option('--json', 'machine-readable output (shape in README)')
+  .action((edition: string | undefined, opts: { json?: boolean }) =>
+    statusCommand(config(), edition, opts),
+  );
+
+program
+  .command('resend')
+  .description('operator resend: one subscriber, the failed or uncertain ones, or everyone')
+  .argument('<edition>', 'edition id')
+  .option('--to <email>', 'this subscriber, even if they already have it')
+  .option('--failed', 'every recipient whose delivery failed')
+  .option('--uncertain', 'every recipient whose delivery may or may not have happened')
+  .option('--reason <text>', 'why, for the audit list')
+  .action((edition: string, flags: ResendFlags) => resendCommand(config(), edition, flags));
+
+function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a whole number ≥ 1, not "${value}"`);
+  return n;
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -36,7 +36,8 @@ export async function resend(
   if (edition.status !== 'rendered')
     throw new NotFoundError(`edition "${req.editionId}" has not been rendered yet`);
   const { editionId } = req;
-  const mode = req.to ? `to ${req.to}` : req.states?.length ? req.states.join('+') : 'everyone';
+  const mode = req.to ? 'to-one' : req.states?.length ? req.states.join('+') : 'everyone';
+  let subscriberId: string | undefined;
   const ids: string[] = [];
 
   if (req.to) {
@@ -46,6 +47,7 @@ export async function resend(
       throw new InvalidSubscriberError(
         `${sub.email} is ${sub.status}; only active subscribers get mail`,
       );
+    subscriberId = sub.id;
     const from = await ctx.deliveries.transition(
       editionId,
       sub.id,
@@ -82,11 +84,13 @@ export async function resend(
     });
   }
   if (batches.length) await ctx.queues.deliver.addBulk(batches);
+  // The subscriber's id, not the address: erasing a subscriber must leave no address here.
   await audit(ctx, {
     at,
     action: 'resend',
     editionId,
     mode,
+    ...(subscriberId ? { subscriberId } : {}),
     recipients: ids.length,
     reason: req.reason,
     actor: req.actor,
@@ -99,6 +103,7 @@ export interface AuditEntry {
   action: string;
   editionId: string;
   mode: string;
+  subscriberId?: string;
   recipients: number;
   reason: string;
   actor: string;
