@@ -6,6 +6,7 @@ import { safeHttpUrl } from '../templates/safe.js';
 import { slotValues, type Slot } from '../templates/slots.js';
 import {
   domainOf,
+  encodePhrase,
   foldWords,
   formatDate,
   formatMailbox,
@@ -61,10 +62,11 @@ export function prepareEditionMessage(
   const tail =
     unstructuredHeader('Subject', rendered.subject) +
     `MIME-Version: 1.0${CRLF}` +
-    unstructuredHeader(
-      'List-Id',
-      `${cleanLine(opts.siteName)} <${listIdFor(opts.siteName, domain)}>`,
-    ) +
+    // Structured (phrase <id>): only the name may be encoded, never the id.
+    foldWords('List-Id:', [
+      ...encodePhrase(cleanLine(opts.siteName) || 'Digest').split(' '),
+      `<${listIdFor(opts.siteName, domain)}>`,
+    ]) +
     `List-Unsubscribe-Post: List-Unsubscribe=One-Click${CRLF}` +
     `Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}${CRLF}` +
     partHead(boundary, 'text/plain');

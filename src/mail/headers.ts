@@ -50,7 +50,8 @@ export function formatMailbox(mailbox: Mailbox): string {
 
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
 
-function encodePhrase(name: string): string {
+/** A display name as RFC 5322 allows it: atoms, a quoted string, or encoded words. */
+export function encodePhrase(name: string): string {
   if (!isPrintableAscii(name)) return encodedWords(name).join(' ');
   if (ATEXT_PHRASE.test(name) && !name.includes('=?')) return name;
   return `"${name.replace(/[\\"]/g, '\\$&')}"`;

@@ -13,6 +13,8 @@ export function messageIdFor(editionId: string, subscriberId: string, domain: st
 export function listIdFor(siteName: string, domain: string): string {
   const label =
     cleanLine(siteName)
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '') || 'digest';

@@ -90,6 +90,18 @@ describe('renderRaw', () => {
     for (const line of body.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
   });
 
+  it('encodes a non-ASCII site name in List-Id without touching the id', async () => {
+    const zurich = prepareEditionMessage(rendered, { ...OPTS, siteName: 'Gazette Zürich' });
+    const mail = await simpleParser(renderRaw(zurich, recipient('sub-1'), DATE));
+    expect(header(mail, 'list-id')).toBe(
+      'List-Id: =?UTF-8?Q?Gazette_Z=C3=BCrich?= <gazette-zurich.gazette.example>',
+    );
+    // (mailparser does not decode encoded words in List-Id names; the id is what filters use.)
+    expect(mail.headers.get('list')).toMatchObject({
+      id: { id: 'gazette-zurich.gazette.example' },
+    });
+  });
+
   it('gives each (edition, subscriber) one stable Message-ID', () => {
     const a = messageIdFor('2026-02-10', 'sub-1', 'gazette.example');
     expect(messageIdFor('2026-02-10', 'sub-1', 'gazette.example')).toBe(a);
