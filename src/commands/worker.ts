@@ -15,6 +15,13 @@ export async function workerCommand(config: Config, opts: { concurrency?: number
     concurrency: opts.concurrency,
     ...config.worker,
   });
+  // Listen before saying we run: a signal right after the line must find its handler.
+  const stopped = untilSignal(ctx.log, async () => {
+    await workers.close(config.shutdownTimeoutMs);
+    await deps.transport.close();
+    await ctx.close();
+    ctx.log.info('workers closed');
+  });
   const scheduler = await syncDigestScheduler(ctx.queues, config);
   ctx.log.info(
     {
@@ -25,10 +32,5 @@ export async function workerCommand(config: Config, opts: { concurrency?: number
     },
     'workers running',
   );
-  await untilSignal(ctx.log, async () => {
-    await workers.close(config.shutdownTimeoutMs);
-    await deps.transport.close();
-    await ctx.close();
-    ctx.log.info('workers closed');
-  });
+  await stopped;
 }
