@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when `npm run build` has been run, else the TypeScript source through tsx.
+// From a checkout, the TypeScript source runs through tsx, so a stale dist/ can never answer for
+// it; an image or package that ships only dist/ runs the compiled code.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/cli.js', import.meta.url);
-if (existsSync(fileURLToPath(compiled))) {
-  await import(compiled.href);
-} else {
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(fileURLToPath(source))) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli.js', import.meta.url).href);
 }
