@@ -1,6 +1,7 @@
 import { matchDatelineLine } from './dateline.js';
-import { matchMediaLine } from './media-lines.js';
+import { matchCreditLine, matchMediaLine } from './media-lines.js';
 import { scrubPlayerDebris, type Clip } from './player-debris.js';
+import { matchTagline } from './tagline.js';
 import { HIGHLIGHTS } from './text.js';
 import { joinWrapped, wrapWidth } from './unwrap.js';
 
@@ -9,7 +10,13 @@ export type Entry = { text: string; group: number } | { clip: Clip; group: numbe
 
 /** Lines that stand for themselves: never glued to a neighbour when unwrapping. */
 function isStructural(line: string): boolean {
-  return HIGHLIGHTS.test(line) || !!matchMediaLine(line) || !!matchDatelineLine(line);
+  return (
+    HIGHLIGHTS.test(line) ||
+    !!matchMediaLine(line) ||
+    !!matchCreditLine(line) ||
+    !!matchDatelineLine(line) ||
+    !!matchTagline(line)
+  );
 }
 
 /** Cleaned physical lines into entries: player debris out, hard-wrapped lines joined back up. */
@@ -39,14 +46,18 @@ function unwrapEntries(raw: Entry[]): Entry[] {
   for (let k = 1; k < raw.length; k++) {
     const a = raw[k - 1]!;
     const b = raw[k]!;
-    if ('text' in a && 'text' in b && a.group === b.group) pairs.push([a.text, b.text]);
+    if ('text' in a && 'text' in b && a.group === b.group) {
+      if (!isStructural(a.text) && !isStructural(b.text)) pairs.push([a.text, b.text]);
+    }
   }
-  const width = wrapWidth(pairs);
+  const texts = raw.filter((e) => 'text' in e && !isStructural(e.text));
+  const blankSeparated = new Set(texts.map((e) => e.group)).size >= 2;
+  const ctx = { width: wrapWidth(pairs, blankSeparated), blankSeparated };
   const out: Entry[] = [];
   // The physical line last added: whether the next one continues it depends on it, not on the
   // whole paragraph joined so far.
   let line = '';
-  for (const e of raw) {
+  raw.forEach((e, k) => {
     const prev = out.at(-1);
     if (
       prev &&
@@ -56,16 +67,18 @@ function unwrapEntries(raw: Entry[]): Entry[] {
       !isStructural(prev.text) &&
       !isStructural(e.text)
     ) {
-      const joined = joinWrapped(line, e.text, width);
+      const after = raw[k + 1];
+      const next = after && 'text' in after && after.group === e.group ? after.text : undefined;
+      const joined = joinWrapped(line, e.text, next, ctx);
       if (joined !== undefined) {
         prev.text = prev.text.slice(0, prev.text.length - line.length) + joined;
         line = e.text;
-        continue;
+        return;
       }
     }
     out.push({ ...e });
     line = 'text' in e ? e.text : '';
-  }
+  });
   return out;
 }
 
