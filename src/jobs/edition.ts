@@ -93,12 +93,10 @@ export async function fanoutPlan(
   for await (const batch of deps.subscribers.scanActive(1000)) {
     for (const s of batch) zones.add(s.tz ?? deps.config.digest.tz);
   }
-  return [...zones]
-    .sort()
-    .map((zone) => ({
-      zone,
-      delayMs: nextLocalTime(now, schedule.time, zone).getTime() - now.getTime(),
-    }));
+  return [...zones].sort().map((zone) => ({
+    zone,
+    delayMs: nextLocalTime(now, schedule.time, zone).getTime() - now.getTime(),
+  }));
 }
 
 export type EditionJobType = Job<EditionJob>;
