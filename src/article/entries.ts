@@ -1,3 +1,4 @@
+import { isTimeStamp, matchByline } from './byline.js';
 import { matchDatelineLine } from './dateline.js';
 import { matchCreditLine, matchMediaLine } from './media-lines.js';
 import { scrubPlayerDebris, type Clip } from './player-debris.js';
@@ -15,7 +16,9 @@ function isStructural(line: string): boolean {
     !!matchMediaLine(line) ||
     !!matchCreditLine(line) ||
     !!matchDatelineLine(line) ||
-    !!matchTagline(line)
+    !!matchTagline(line) ||
+    !!matchByline(line) ||
+    isTimeStamp(line)
   );
 }
 

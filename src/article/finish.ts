@@ -5,6 +5,8 @@ import type { FrontMatter } from './front-matter.js';
 import { ArticleSchema, ARTICLE_ID, isHttpUrl, type Article, type Media } from './schema.js';
 import { cleanLine, deriveTitle, slugify } from './text.js';
 
+const EDITORS_NOTE = /^Editor['’]s note:/i;
+
 export interface FinishContext {
   file: string;
   siteUrl: string;
@@ -18,16 +20,18 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     throw new InvalidArticleError(ctx.file, reason, line);
   };
 
-  const first = draft.blocks[0];
+  // An editor's note may stand above the story; the lead (and its dateline) comes after it.
+  const at = draft.blocks[0] && EDITORS_NOTE.test(draft.blocks[0].text) ? 1 : 0;
+  const first = draft.blocks[at];
   if (!draft.dateline && first?.type === 'paragraph') {
     const lead = matchDatelineLead(first.text);
     if (lead) {
       draft.dateline = lead.dateline;
       if (lead.rest.trim()) first.text = lead.rest.trim();
-      else draft.blocks.shift();
+      else draft.blocks.splice(at, 1);
     }
   }
-  const lead = draft.blocks.find((b) => b.type === 'paragraph')?.text;
+  const lead = draft.blocks.slice(at).find((b) => b.type === 'paragraph')?.text;
   const highlights = (fm.highlights ?? draft.highlights).map(cleanLine).filter(Boolean);
   if (!lead && highlights.length === 0 && !fm.summary) {
     fail(

@@ -1,9 +1,12 @@
+import { scrubGallery } from './gallery.js';
 import { isHeadingLike } from './text.js';
 
 /** A video the scraped player stood for: its title and, when shown, its running time. */
 export interface Clip {
   title?: string;
   durationSeconds?: number;
+  /** A still from a photo gallery rather than a video. */
+  photo?: boolean;
 }
 
 const JUST_WATCHED = /^JUST WATCHED$/i;
@@ -21,6 +24,7 @@ const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
 export function scrubPlayerDebris(lines: string[]): { keep: boolean[]; clips: Map<number, Clip> } {
   const keep = lines.map(() => true);
   const clips = new Map<number, Clip>();
+  scrubGallery(lines, keep, clips);
   const idx = lines.flatMap((l, i) => (l ? [i] : []));
 
   for (let k = 0; k < idx.length; k++) {

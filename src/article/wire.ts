@@ -1,3 +1,4 @@
+import { isTimeStamp, matchByline } from './byline.js';
 import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { takeTagline, type Draft } from './draft.js';
 import { groupAt, groups, toEntries, type Entry } from './entries.js';
@@ -36,7 +37,7 @@ export function parseWire(body: string): Draft {
     }
   }
   draft.blocks = paragraphs.map((text) => ({ type: 'paragraph', text }) as BodyBlock);
-  draft.contributors = takeTagline(draft.blocks);
+  draft.contributors = [...new Set([...draft.contributors, ...takeTagline(draft.blocks)])];
   markSubheadings(draft.blocks);
   return draft;
 }
@@ -79,6 +80,8 @@ function readPreamble(entries: Entry[], draft: Draft): number {
       inHighlights = false;
     } else if (inHighlights && (highlightsEnd >= 0 ? i < highlightsEnd : isHighlightItem(text))) {
       draft.highlights.push(text.replace(BULLET, ''));
+    } else if (!inHighlights && (matchByline(text) || isTimeStamp(text))) {
+      draft.contributors.push(...(matchByline(text) ?? []));
     } else {
       break;
     }
@@ -114,7 +117,7 @@ function markSubheadings(blocks: BodyBlock[]): void {
 }
 
 function clipMedia(clip: Clip): Media {
-  const m: Media = { kind: 'video' };
+  const m: Media = { kind: clip.photo ? 'image' : 'video' };
   if (clip.title) m.caption = clip.title;
   if (clip.durationSeconds !== undefined) m.durationSeconds = clip.durationSeconds;
   return m;
@@ -126,6 +129,10 @@ function clipMedia(clip: Clip): Media {
  */
 function attachClip(media: Media[], clip: Clip): Media | undefined {
   const last = media.at(-1);
+  if (clip.photo) {
+    media.push(clipMedia(clip));
+    return undefined;
+  }
   if (last && (last.kind === 'video' || last.src) && last.caption === undefined) {
     if (last.kind === 'image') {
       last.kind = 'video';
