@@ -6,7 +6,7 @@ export const SITE_URL = 'https://gazette.example';
 export const FALLBACK_DATE = new Date('2026-01-01T00:00:00Z');
 
 /** The reference wire sample lives beside the repository, never inside it. */
-export const SEED = resolve('..', 'shared', 'seed', 'wire-article.txt');
+export { SEED } from '../helpers/seed.js';
 
 export const fixture = (...parts: string[]): string => resolve('test', 'fixtures', ...parts);
 

@@ -16,7 +16,7 @@ export const CONFIG = loadConfig({
 });
 
 /** The reference wire sample lives beside the repository, never inside it. */
-export const SEED = resolve('..', 'shared', 'seed', 'wire-article.txt');
+export { SEED } from '../helpers/seed.js';
 
 const WIRE = resolve('test', 'fixtures', 'wire');
 

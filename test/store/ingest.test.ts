@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQueues, type Queues } from '../../src/queues.js';
 import { createArticleStore, type ArticleStore } from '../../src/store/articles.js';
 import { ingestFiles } from '../../src/ingest.js';
 import { InvalidArticleError } from '../../src/errors.js';
 import { testRedis, type TestRedis } from '../helpers/redis.js';
+import { SEED } from '../helpers/seed.js';
 
-const SEED = resolve('..', 'shared', 'seed', 'wire-article.txt');
 const SITE = 'https://news.example';
 
 const wire = (lead: string) =>
