@@ -126,8 +126,22 @@ async function deliverOne(
   if (!claimed) return 'skipped';
 
   const mail = messages.forSubscriber(sub);
+  // The transport's time alone, for /metrics: not the record writes around it.
+  const started = performance.now();
+  const observe = (outcome: string) =>
+    deps.observeSend?.((performance.now() - started) / 1000, outcome);
   try {
-    const res = await deps.transport.send(mail);
+    const res = await deps.transport.send(mail).catch((err: unknown) => {
+      observe(
+        err instanceof PermanentDeliveryError
+          ? 'bounced'
+          : err instanceof UncertainDeliveryError
+            ? 'uncertain'
+            : 'error',
+      );
+      throw err;
+    });
+    observe('sent');
     await deliveries.transition(editionId, id, ['sending', 'uncertain'], 'sent', {
       messageId: res.messageId,
       response: res.response,

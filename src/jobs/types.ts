@@ -23,6 +23,8 @@ export interface JobDeps {
   /** The prepared message of an edition (compiled once per process and edition). */
   messages(editionId: string): Promise<EditionMessages>;
   now(): Date;
+  /** Optional metrics hook: one transport send, its duration and outcome (sent, bounced, …). */
+  observeSend?(seconds: number, outcome: string): void;
 }
 
 /** What a processor may ask of the worker that runs it (throttling on 421/451). */
