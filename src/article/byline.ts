@@ -11,6 +11,7 @@ const NAME =
 
 /** The names a byline gives, or undefined if the line is not a byline. */
 export function matchByline(line: string): string[] | undefined {
+  if (!line.startsWith('By ')) return undefined;
   const m = BYLINE.exec(line);
   if (!m) return undefined;
   const names = m[1]!.split(/,? and |, | & /).map((n) => n.trim());
@@ -18,5 +19,5 @@ export function matchByline(line: string): string[] | undefined {
 }
 
 export function isTimeStamp(line: string): boolean {
-  return STAMP.test(line);
+  return line.length <= 110 && STAMP.test(line);
 }

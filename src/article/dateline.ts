@@ -39,6 +39,7 @@ function bare(token: string): Dateline | undefined {
 
 /** A line that is nothing but a dateline. */
 export function matchDatelineLine(line: string): Dateline | undefined {
+  if (line.length > 80) return undefined;
   const p = PAREN_LINE.exec(line);
   if (p) return { place: p[1] ?? null, source: p[2]! };
   const b = BARE_LINE.exec(line);

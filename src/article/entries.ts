@@ -44,16 +44,23 @@ export function toEntries(lines: string[]): Entry[] {
   return unwrapEntries(raw);
 }
 
+const textOf = (e: Entry | undefined): string | undefined =>
+  e && 'text' in e ? e.text : undefined;
+
 function unwrapEntries(raw: Entry[]): Entry[] {
+  const structural = raw.map((e) => 'text' in e && isStructural(e.text));
+  // Two lines that touch, neither of them standing for itself: candidates for a wrap.
+  const touching = (k: number): boolean =>
+    textOf(raw[k - 1]) !== undefined &&
+    textOf(raw[k]) !== undefined &&
+    raw[k - 1]!.group === raw[k]!.group &&
+    !structural[k - 1] &&
+    !structural[k];
   const pairs: [string, string][] = [];
   for (let k = 1; k < raw.length; k++) {
-    const a = raw[k - 1]!;
-    const b = raw[k]!;
-    if ('text' in a && 'text' in b && a.group === b.group) {
-      if (!isStructural(a.text) && !isStructural(b.text)) pairs.push([a.text, b.text]);
-    }
+    if (touching(k)) pairs.push([textOf(raw[k - 1])!, textOf(raw[k])!]);
   }
-  const texts = raw.filter((e) => 'text' in e && !isStructural(e.text));
+  const texts = raw.filter((e, k) => 'text' in e && !structural[k]);
   const blankSeparated = new Set(texts.map((e) => e.group)).size >= 2;
   const ctx = { width: wrapWidth(pairs, blankSeparated), blankSeparated };
   const out: Entry[] = [];
@@ -62,16 +69,8 @@ function unwrapEntries(raw: Entry[]): Entry[] {
   let line = '';
   raw.forEach((e, k) => {
     const prev = out.at(-1);
-    if (
-      prev &&
-      'text' in prev &&
-      'text' in e &&
-      prev.group === e.group &&
-      !isStructural(prev.text) &&
-      !isStructural(e.text)
-    ) {
-      const after = raw[k + 1];
-      const next = after && 'text' in after && after.group === e.group ? after.text : undefined;
+    if (prev && 'text' in prev && 'text' in e && touching(k)) {
+      const next = raw[k + 1]?.group === e.group ? textOf(raw[k + 1]) : undefined;
       const joined = joinWrapped(line, e.text, next, ctx);
       if (joined !== undefined) {
         prev.text = prev.text.slice(0, prev.text.length - line.length) + joined;

@@ -7,13 +7,17 @@ export type MediaLine =
   | { role: 'clip'; durationSeconds: number; credit: string }
   | { role: 'credit'; credit: string };
 
-const FILE = /^[^\s].{0,200}\.(?:jpe?g|png|gif|webp|avif)$/i;
+const IMAGE_EXT = new Set(['jpg', 'jpeg', 'png', 'gif', 'webp', 'avif']);
 const UNAVAILABLE = /^(?:this )?video (?:is )?(?:no longer|not|currently not|un) ?available\.?$/i;
 const CLIP = /^(?:(\d{1,2}):)?(\d{1,2}):(\d{2}) ?(?:[-–—|] ?)?Source: ?(.+?)\.?$/i;
 const CREDIT = /^(?:Source|Credit|Photo|Image|Video|Photograph) ?: ?(.+)$/i;
 
 export function matchMediaLine(line: string): MediaLine | undefined {
-  if (FILE.test(line) && line.split(' ').length <= 15) return { role: 'file', file: line };
+  // Every media line is short; story paragraphs are not, and are tested most often.
+  if (line.length > 210) return undefined;
+  if (IMAGE_EXT.has(line.slice(line.lastIndexOf('.') + 1).toLowerCase())) {
+    if (/^\S/.test(line) && line.split(' ').length <= 15) return { role: 'file', file: line };
+  }
   if (UNAVAILABLE.test(line)) return { role: 'unavailable' };
   const clip = CLIP.exec(line);
   if (clip) {

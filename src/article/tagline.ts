@@ -19,6 +19,9 @@ const PARTICLE =
 const WHERE = / (?:in|from) [\p{Lu}][\p{L}.'’-]*(?:,? [\p{Lu}][\p{L}.'’-]*)*$/u;
 
 export function matchTagline(paragraph: string): string[] | undefined {
+  if (paragraph.length > 300 || !/contributed|reported from|wrote from/i.test(paragraph)) {
+    return undefined;
+  }
   const m = CONTRIBUTED.exec(paragraph) ?? REPORTED_FROM.exec(paragraph);
   if (!m) return undefined;
   const names = m[1]!
