@@ -2,9 +2,10 @@
 
 // U+00A0, U+2007, U+202F (no-break spaces) and other Unicode spaces read as a plain space.
 const SPACES = /[\u00a0\u1680\u2000-\u200a\u2007\u202f\u205f\u3000\t\f\v]/g;
-// C0/C1 controls (but \n), zero-width no-break space, and the noncharacters U+FFFE/U+FFFF.
+// C0/C1 controls (but \n), invisible soft hyphens, zero-width spaces and word joiners (scraped
+// HTML is full of them, and they would hide a dateline from its pattern), the noncharacters.
 // eslint-disable-next-line no-control-regex
-const JUNK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\ufeff\ufffe\uffff]/g;
+const JUNK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u200b\u2060\ufeff\ufffe\uffff]/g;
 
 /** One physical line, as prose: plain spaces, no control characters, no runs of blanks. */
 export function cleanLine(line: string): string {

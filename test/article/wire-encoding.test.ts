@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headings, paragraphs, wire } from './helpers.js';
+import { headings, paragraphs, parseBytes, wire } from './helpers.js';
 
 describe('wire copy as scrapers and editors save it', () => {
   it('hard-wrapped at ~72 columns: lines join back into paragraphs and highlights', () => {
@@ -66,6 +66,18 @@ describe('wire copy as scrapers and editors save it', () => {
     expect(a.dateline).toBe('Rome');
     expect(a.summary).toMatch(/^Italy’s parliament approved a contested pension reform/);
     expect(a.contributors).toEqual(['Paolo Rinaldi']);
+  });
+
+  it('soft hyphens, zero-width spaces and word joiners vanish, also from the dateline', () => {
+    const a = parseBytes(
+      'CNN\u00a0—\u200b\n\nThe ferry\u00ad service resumed on Monday\u2060, officials said.\n',
+      'invisible.txt',
+    );
+    expect(a.source).toBe('CNN');
+    expect(a.body).toEqual([
+      { type: 'paragraph', text: 'The ferry service resumed on Monday, officials said.' },
+    ]);
+    expect(a.title).toBe('The ferry service resumed on Monday');
   });
 
   it('keeps curly quotes and em dashes as written', () => {
