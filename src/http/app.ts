@@ -1,0 +1,114 @@
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import type { Logger } from '../log.js';
+import type { MailTransport } from '../mail/transport.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { adminRoutes } from './admin.js';
+import { archiveRoutes } from './archive.js';
+import { installErrorHandlers } from './errors.js';
+import { createFeedCache } from './feed-cache.js';
+import { feedRoutes } from './feed.js';
+import { createHealthCheck, healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics.js';
+import { preferenceRoutes } from './preferences.js';
+import { createSignup } from './signup.js';
+import { subscriptionRoutes } from './subscription.js';
+
+export interface AppOptions {
+  ctx: Context;
+  config: Config;
+  log: Logger;
+  /** Sends the confirmation mails (the workers' transport when they run in this process). */
+  transport: MailTransport;
+  metrics?: Metrics;
+  /** POST /subscribe per client address; default 10 a minute. */
+  subscribeRateLimit?: { max: number; timeWindow: number };
+  /** At most one confirmation mail per address in this window; default 5 minutes. */
+  confirmCooldownMs?: number;
+  /** /healthz answers within about this; default 500 ms. */
+  healthTimeoutMs?: number;
+}
+
+/**
+ * The HTTP service, ready for `listen` or `inject`. It owns what it creates (health connection,
+ * confirmation mails in flight) and releases them in `close()`; the context, transport and
+ * workers belong to the caller.
+ */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { ctx, config } = opts;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; saying so keeps the instance's type the plain one.
+    loggerInstance: opts.log.child({ component: 'http' }) as FastifyBaseLogger,
+    // Our onResponse hook logs the route pattern instead: a URL can carry a subscriber's token.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    // A request stuck on a hung dependency must end; /healthz answers long before this.
+    requestTimeout: 30_000,
+    // While closing, requests on kept-alive connections get a 503 and the connection ends.
+    return503OnClosing: true,
+  });
+  const metrics = opts.metrics ?? createMetrics(ctx);
+  const health = createHealthCheck(config.redisUrl, opts.healthTimeoutMs);
+  const signup = createSignup({
+    config,
+    redis: ctx.redis,
+    subscribers: ctx.subscribers,
+    transport: opts.transport,
+    log: opts.log.child({ component: 'signup' }),
+    cooldownMs: opts.confirmCooldownMs ?? 5 * 60_000,
+  });
+  const feed = createFeedCache({
+    articles: ctx.articles,
+    config,
+    log: opts.log,
+    onBuild: () => metrics.feedBuilds.inc(),
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern, never the URL: a URL can carry a subscriber's token.
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    req.log.debug({ method: req.method, route, status: reply.statusCode }, 'request');
+  });
+  app.addHook('onClose', async () => {
+    await signup.drain();
+    health.close();
+  });
+  installErrorHandlers(app, config.siteName);
+
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    global: false,
+    // Shared by every web replica; under our prefix so that a test's cleanup removes it.
+    redis: ctx.redis,
+    nameSpace: `${config.prefix}:db:rate-limit:`,
+    skipOnError: true,
+  });
+
+  await app.register(healthRoutes, { health });
+  await app.register(metricsRoutes, { metrics });
+  await app.register(feedRoutes, { config, articles: ctx.articles, feed });
+  await app.register(archiveRoutes, { config, editions: ctx.editions });
+  await app.register(subscriptionRoutes, {
+    config,
+    signup,
+    rateLimit: opts.subscribeRateLimit ?? { max: 10, timeWindow: 60_000 },
+  });
+  await app.register(preferenceRoutes, { config, subscribers: ctx.subscribers });
+  // With no token the admin routes do not exist (404), rather than exist and always refuse.
+  if (config.adminToken) {
+    await app.register(adminRoutes, { prefix: '/admin', ctx, token: config.adminToken });
+  }
+  return app;
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { EDITION_ID } from '../edition/edition.js';
+import type { EditionStore } from '../store/editions.js';
+import { publicCopy } from '../templates/personalize.js';
+import { notFound } from './feed.js';
+import { html, sendPage } from './html.js';
+
+/**
+ * The digest's own HTML: inline styles and pictures from anywhere over https, but no script,
+ * no form, no frame, no plugin. Links open in the top window as they would from the mail.
+ */
+const EDITION_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src https: data:',
+  'font-src https:',
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const ARCHIVE_SIZE = 100;
+
+/** GET /editions (the archive) and GET /editions/:id (view in browser). */
+export async function archiveRoutes(
+  app: FastifyInstance,
+  deps: { config: Config; editions: EditionStore },
+): Promise<void> {
+  const { config, editions } = deps;
+
+  app.get('/editions', async (_req, reply) => {
+    const ids = await editions.listIds(ARCHIVE_SIZE);
+    const all = await Promise.all(ids.map((id) => editions.get(id)));
+    const rendered = all.filter((e) => e?.status === 'rendered');
+    const items = rendered.map(
+      (e) =>
+        html`<li>
+          <a href="/editions/${encodeURIComponent(e!.id)}">${e!.subject ?? e!.id}</a>
+          <span class="muted"
+            ><time datetime="${e!.createdAt}">${e!.createdAt.slice(0, 10)}</time></span
+          >
+        </li>`,
+    );
+    return sendPage(reply, 200, {
+      siteName: config.siteName,
+      title: 'Archive',
+      body: html`<h1>Past editions</h1>
+        ${
+          items.length
+            ? html`<ul class="list">
+                ${items}
+              </ul>`
+            : html`<p>No edition has been sent yet.</p>`
+        }`,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/editions/:id', async (req, reply) => {
+    const { id } = req.params;
+    const rendered = EDITION_ID.test(id) ? await editions.getRendered(id) : undefined;
+    if (!rendered) return notFound(reply, config, 'No such edition', 'This edition is not here.');
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', EDITION_CSP)
+      .header('cache-control', 'public, max-age=300')
+      .send(publicCopy(rendered, config.siteUrl).html);
+  });
+}

@@ -1,0 +1,84 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidSubscriberError, InvalidTokenError, NotFoundError } from '../errors.js';
+import { html, sendPage, wantsJson } from './html.js';
+
+interface Answer {
+  status: number;
+  code: string;
+  title: string;
+  message: string;
+}
+
+/** Every failure becomes a short page (or JSON for API clients); only our own bugs are 5xx. */
+function answerFor(err: FastifyError | Error): Answer {
+  if (err instanceof InvalidTokenError) {
+    const expired = /expired/.test(err.message);
+    return {
+      status: 400,
+      code: expired ? 'expired_link' : 'invalid_link',
+      title: expired ? 'This link has expired' : 'This link is not valid',
+      message: expired
+        ? 'Confirmation links work for 7 days. Subscribe again to get a new one.'
+        : 'Open the link from your email again, or copy the whole of it: part of it is missing or changed.',
+    };
+  }
+  if (err instanceof NotFoundError)
+    return {
+      status: 404,
+      code: 'not_found',
+      title: 'Not found',
+      message: 'We could not find what this link points to. It may have been removed.',
+    };
+  if (err instanceof InvalidSubscriberError)
+    return { status: 409, code: 'invalid_request', title: 'Cannot do that', message: err.message };
+  const status = 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+  if (status === 429)
+    return {
+      status,
+      code: 'rate_limited',
+      title: 'Too many requests',
+      message: 'Please wait a minute and try again.',
+    };
+  if (status >= 400 && status < 500)
+    return {
+      status,
+      code: 'bad_request',
+      title: 'Bad request',
+      message: 'The request could not be understood.',
+    };
+  return {
+    status: 500,
+    code: 'internal',
+    title: 'Something went wrong',
+    message: 'Please try again in a moment.',
+  };
+}
+
+export function installErrorHandlers(app: FastifyInstance, siteName: string): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const a = answerFor(err);
+    if (a.status >= 500) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
+    else req.log.debug({ err: err.message, route: req.routeOptions.url }, 'request refused');
+    return respond(req, reply, a);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    respond(req, reply, {
+      status: 404,
+      code: 'not_found',
+      title: 'Not found',
+      message: 'There is nothing at this address.',
+    }),
+  );
+  function respond(req: FastifyRequest, reply: FastifyReply, a: Answer) {
+    if (wantsJson(req) || req.url.startsWith('/admin/')) {
+      return reply.code(a.status).send({ error: a.code, message: a.message });
+    }
+    return sendPage(reply, a.status, {
+      siteName,
+      title: a.title,
+      body: html`<h1>${a.title}</h1>
+        <p role="alert">${a.message}</p>
+        <p><a href="/">Go to the front page</a></p>`,
+    });
+  }
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { InvalidSubscriberError } from '../errors.js';
+import { html, sendPage, wantsJson, type SafeHtml } from './html.js';
+import type { Signup } from './signup.js';
+
+const SubscribeBody = z.object({
+  email: z.string().max(320),
+  name: z.string().max(200).optional(),
+  // A field people never see: a bot that fills every input gets the usual answer and nothing else.
+  website: z.string().max(200).optional(),
+});
+
+const ACCEPTED =
+  'If the address can receive mail, a message to confirm the subscription is on its way. Open the link in it to start receiving the digest.';
+
+export interface SubscriptionDeps {
+  config: Config;
+  signup: Signup;
+  rateLimit: { max: number; timeWindow: number };
+}
+
+/** GET / (the form), POST /subscribe (double opt-in, rate limited), GET /confirm?token=. */
+export async function subscriptionRoutes(
+  app: FastifyInstance,
+  deps: SubscriptionDeps,
+): Promise<void> {
+  const { config, signup } = deps;
+  const show = (title: string, body: SafeHtml) => ({ siteName: config.siteName, title, body });
+
+  app.get('/', async (_req, reply) =>
+    sendPage(reply, 200, {
+      ...show(config.siteName, subscribeForm(config)),
+      head: html`<link
+        rel="alternate"
+        type="application/rss+xml"
+        href="/feed.xml"
+        title="${config.siteName}"
+      />`,
+    }),
+  );
+
+  app.post('/subscribe', { config: { rateLimit: deps.rateLimit } }, async (req, reply) => {
+    const parsed = SubscribeBody.safeParse(req.body ?? {});
+    const json = wantsJson(req);
+    try {
+      if (!parsed.success) throw new InvalidSubscriberError('an email address is required');
+      if (!parsed.data.website) await signup.request(parsed.data);
+    } catch (err) {
+      if (!(err instanceof InvalidSubscriberError)) throw err;
+      const message = 'That does not look like an email address. Please check it and try again.';
+      if (json) return reply.code(400).send({ error: 'invalid_email', message });
+      return sendPage(
+        reply,
+        400,
+        show(
+          'Check the address',
+          html`<p role="alert">${message}</p>
+            ${subscribeForm(config)}`,
+        ),
+      );
+    }
+    // The same answer whether the address was new, pending, active or unsubscribed.
+    if (json) return reply.code(202).send({ status: 'accepted', message: ACCEPTED });
+    return sendPage(
+      reply,
+      202,
+      show(
+        'Check your inbox',
+        html`<h1>Check your inbox</h1>
+          <p role="status">${ACCEPTED}</p>`,
+      ),
+    );
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/confirm', async (req, reply) => {
+    const outcome = await signup.confirm(req.query.token);
+    if (wantsJson(req)) return reply.send({ status: outcome });
+    if (outcome === 'stale') {
+      return sendPage(
+        reply,
+        409,
+        show(
+          'Link no longer valid',
+          html`<h1>This link is older than your last change</h1>
+            <p>
+              You left the list after this link was sent, so it cannot bring you back. Subscribe
+              again to get a new one.
+            </p>
+            ${subscribeForm(config)}`,
+        ),
+      );
+    }
+    return sendPage(
+      reply,
+      200,
+      show(
+        'Subscribed',
+        html`<h1>You are subscribed</h1>
+          <p role="status">
+            ${
+              outcome === 'confirmed'
+                ? `Thank you: ${config.siteName} will arrive with the next edition.`
+                : 'Your subscription was already confirmed. Nothing else to do.'
+            }
+          </p>
+          <p>Every digest has a link to change your time zone or to unsubscribe in one click.</p>`,
+      ),
+    );
+  });
+}
+
+function subscribeForm(config: Config): SafeHtml {
+  return html`<h1>Subscribe to ${config.siteName}</h1>
+    <p>The day's stories in one email. We will ask you to confirm your address first.</p>
+    <form method="post" action="/subscribe">
+      <label for="email">Email address</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        required
+        autocomplete="email"
+        inputmode="email"
+        maxlength="254"
+      />
+      <label for="name">Name <span class="muted">(optional)</span></label>
+      <input id="name" name="name" type="text" autocomplete="name" maxlength="100" />
+      <div hidden>
+        <label for="website">Leave this empty</label
+        ><input id="website" name="website" tabindex="-1" autocomplete="off" />
+      </div>
+      <button type="submit">Subscribe</button>
+    </form>
+    <p class="muted">Prefer a reader? <a href="/feed.xml">Follow the RSS feed</a>.</p>`;
+}
