@@ -9,6 +9,7 @@ import { subscribersCommand } from './commands/subscribers.js';
 import { buildCommand } from './commands/build.js';
 import { runCommand } from './commands/run.js';
 import { workerCommand } from './commands/worker.js';
+import { serveCommand } from './commands/serve.js';
 import { sendCommand, type SendFlags } from './commands/send.js';
 import { statusCommand } from './commands/status.js';
 import { resendCommand, type ResendFlags } from './commands/resend.js';
@@ -68,6 +69,14 @@ program
     positiveInt(v, '--concurrency'),
   )
   .action((opts: { concurrency?: number }) => workerCommand(config(), opts));
+
+program
+  .command('serve')
+  .description(
+    'HTTP server: feed, archive, subscription pages, admin; with the workers unless --no-workers',
+  )
+  .option('--no-workers', 'serve HTTP only (run `gazette worker` elsewhere)')
+  .action((opts: { workers: boolean }) => serveCommand(config(), opts));
 
 program
   .command('status')
