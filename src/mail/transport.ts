@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySendError } from './classify.js';
@@ -35,6 +35,11 @@ export interface SmtpOptions {
   timeoutMs?: number;
 }
 
+/** Our field on a message's send options: called once nodemailer has read the whole message. */
+interface HandoverOptions {
+  onHandedOver?: () => void;
+}
+
 /**
  * A nodemailer pool. `maxRequeues: 0`: the pool must never resend a message on its own after a
  * dropped connection, since the drop may have come after the server took the message; whether to
@@ -51,24 +56,43 @@ export function createSmtpTransport(opts: SmtpOptions): MailTransport {
     connectionTimeout: Math.min(timeout, 10_000),
     greetingTimeout: Math.min(timeout, 10_000),
     socketTimeout: timeout,
+    // The message is ours, complete: nothing in it may make nodemailer read a file or a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
     ...(opts.rateLimit ? { rateDelta: 1000, rateLimit: opts.rateLimit } : {}),
   } as SMTPPool.Options);
+
+  // The message stream is piped into the DATA stream only after the server's 354, so it ends
+  // once every byte of the message has gone to the connection: from then on a lost connection
+  // may have delivered it. Before that (a drop during MAIL FROM, RCPT TO or DATA) it cannot
+  // have, and the send is worth another try. A stage would cost a copy; a listener costs nothing.
+  transporter.use('stream', (mail, done) => {
+    const onHandedOver = (mail.data as HandoverOptions).onHandedOver;
+    if (onHandedOver) {
+      mail.message.processFunc((input: Readable) => {
+        input.once('end', onHandedOver);
+        return input;
+      });
+    }
+    done();
+  });
 
   return {
     kind: 'smtp',
     async send(mail) {
-      // nodemailer reads the stream only after the server said 354 to DATA: once it has read it all,
-      // the message may be on its way and a dropped connection leaves the outcome uncertain.
       let handedOver = false;
-      const stream = Readable.from([mail.raw]);
-      stream.once('end', () => {
-        handedOver = true;
-      });
       try {
-        const info = await transporter.sendMail({
+        // A Buffer, not a stream of our own: nodemailer wraps it in one stream stage either way.
+        // The Message-ID given here only spares nodemailer generating one; `raw` is sent as is.
+        const options: SMTPPool.MailOptions & HandoverOptions = {
           envelope: { from: mail.from, to: [mail.to] },
-          raw: stream,
-        });
+          raw: mail.raw,
+          messageId: mail.messageId,
+          onHandedOver: () => {
+            handedOver = true;
+          },
+        };
+        const info = await transporter.sendMail(options);
         return { messageId: mail.messageId, response: String(info.response ?? '') };
       } catch (err) {
         throw classifySendError(err, handedOver);
