@@ -8,7 +8,6 @@ type Stage = 'mail' | 'rcpt' | 'data' | 'never';
 
 /** A server that drops the connection at one stage of the transaction, else says 250. */
 async function droppingServer(stage: Stage) {
-  let server: SMTPServer;
   const drop = (session: SMTPServerSession) => {
     const conns = (
       server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
@@ -16,7 +15,7 @@ async function droppingServer(stage: Stage) {
     [...conns].find((c) => c.id === session.id)?._socket.destroy();
   };
   let received = 0;
-  server = new SMTPServer({
+  const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
