@@ -1,5 +1,5 @@
 import { isTimeStamp, matchByline } from './byline.js';
-import { matchDatelineLine } from './dateline.js';
+import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { matchCreditLine, matchMediaLine } from './media-lines.js';
 import { scrubPlayerDebris, type Clip } from './player-debris.js';
 import { matchTagline } from './tagline.js';
@@ -49,13 +49,16 @@ const textOf = (e: Entry | undefined): string | undefined =>
 
 function unwrapEntries(raw: Entry[]): Entry[] {
   const structural = raw.map((e) => 'text' in e && isStructural(e.text));
+  // A dateline opens the lead: nothing before it runs on into it.
+  const opens = raw.map((e) => 'text' in e && !!matchDatelineLead(e.text));
   // Two lines that touch, neither of them standing for itself: candidates for a wrap.
   const touching = (k: number): boolean =>
     textOf(raw[k - 1]) !== undefined &&
     textOf(raw[k]) !== undefined &&
     raw[k - 1]!.group === raw[k]!.group &&
     !structural[k - 1] &&
-    !structural[k];
+    !structural[k] &&
+    !opens[k];
   const pairs: [string, string][] = [];
   for (let k = 1; k < raw.length; k++) {
     if (touching(k)) pairs.push([textOf(raw[k - 1])!, textOf(raw[k])!]);

@@ -64,8 +64,13 @@ export function joinWrapped(
   // `well-` + `known`: the wrapper broke a compound at its hyphen.
   if (/\p{L}[-—]$/u.test(a) && /^\p{L}/u.test(b)) return a + b;
   if (certainWrap(a, b)) return `${a} ${b}`;
-  if (ctx.width !== undefined && a.length + 1 + firstWord(b).length > ctx.width) {
-    return `${a} ${b}`;
+  // A line longer than the width was not made by the wrapper (a highlight, say): it stands alone.
+  const { width } = ctx;
+  if (width !== undefined && a.length <= width + 3 && a.length + 1 + firstWord(b).length > width) {
+    // After a full stop, a short unpunctuated line that does not run on is a subheading.
+    const bRunsOn =
+      next !== undefined && (certainWrap(b, next) || b.length + 1 + firstWord(next).length > width);
+    return SENTENCE_END.test(a) && isHeadingLike(b) && !bRunsOn ? undefined : `${a} ${b}`;
   }
   if (!ctx.blankSeparated || a.length < 40 || a.length > 110) return undefined;
   // Where blank lines part paragraphs, a wrapped line that ends a sentence still goes on, unless
