@@ -64,6 +64,11 @@ export async function adminRoutes(
     reply.header('cache-control', 'no-store');
   });
 
+  // Unknown paths under /admin go through the check too: a stranger learns nothing of them.
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send({ error: 'not_found', message: 'no such admin route' }),
+  );
+
   const board = new FastifyAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
+import { sendEdition } from '../../src/delivery/send.js';
+import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from './helpers.js';
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
+describe('admin routes', () => {
+  let a: TestApp;
+  afterEach(async () => a?.close());
+
+  it('do not exist without ADMIN_TOKEN', async () => {
+    a = await testApp();
+    for (const url of ['/admin/queues', '/admin/editions/x', '/admin/audit']) {
+      expect((await a.app.inject({ url, headers: bearer(ADMIN_TOKEN) })).statusCode).toBe(404);
+    }
+    expect(
+      (await a.app.inject({ method: 'POST', url: '/admin/resend', payload: {} })).statusCode,
+    ).toBe(404);
+  });
+
+  it('401 with WWW-Authenticate without the token or with a wrong one, on the API and every Bull Board path', async () => {
+    a = await testApp({ ADMIN_TOKEN });
+    const wrong = [
+      {},
+      bearer('wrong-token-0123456789-0123456789'),
+      bearer(`${ADMIN_TOKEN}x`),
+      bearer(ADMIN_TOKEN.slice(0, -1)),
+      { authorization: ADMIN_TOKEN },
+      { authorization: `Token ${ADMIN_TOKEN}` },
+      basic(ADMIN_TOKEN, ''),
+      { authorization: 'Bearer' },
+    ];
+    const requests = [
+      { method: 'POST' as const, url: '/admin/resend', payload: { edition: 'x' } },
+      { method: 'GET' as const, url: '/admin/editions/x' },
+      { method: 'GET' as const, url: '/admin/audit' },
+      { method: 'GET' as const, url: '/admin/queues' },
+      { method: 'GET' as const, url: '/admin/queues/queue/deliver' },
+      { method: 'GET' as const, url: '/admin/queues/api/queues' },
+      { method: 'PUT' as const, url: '/admin/queues/api/queues/deliver/retry/failed' },
+      { method: 'GET' as const, url: '/admin/queues/static/css/nothing.css' },
+      { method: 'GET' as const, url: '/admin/anything-else' },
+    ];
+    for (const req of requests) {
+      for (const headers of wrong) {
+        const res = await a.app.inject({ ...req, headers });
+        expect(res.statusCode, `${req.method} ${req.url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(res.headers['www-authenticate']).toEqual([
+          'Bearer realm="gazette-admin"',
+          'Basic realm="gazette-admin", charset="UTF-8"',
+        ]);
+        expect(res.body).not.toContain('bull');
+      }
+    }
+  });
+
+  it('with the token: Bull Board (page, assets, API), a resend that is queued and audited, the records by state', async () => {
+    a = await testApp({ ADMIN_TOKEN });
+    const board = await a.app.inject({ url: '/admin/queues', headers: bearer(ADMIN_TOKEN) });
+    expect(board.statusCode).toBe(200);
+    expect(board.headers['content-type']).toMatch(/^text\/html/);
+    expect(board.headers['content-security-policy']).toContain("script-src 'self'");
+    const css = /href="(static\/css\/[^"]+)"/.exec(board.body)?.[1];
+    expect(css).toBeDefined();
+    // A browser: Basic with the token as the password, which it repeats on the page's own requests.
+    const asset = await a.app.inject({
+      url: `/admin/queues/${css}`,
+      headers: basic('ops', ADMIN_TOKEN),
+    });
+    expect(asset.statusCode).toBe(200);
+    const api = await a.app.inject({
+      url: '/admin/queues/api/queues',
+      headers: basic('', ADMIN_TOKEN),
+    });
+    expect(api.statusCode).toBe(200);
+    expect(
+      (JSON.parse(api.body) as { queues: { name: string }[] }).queues.map((q) => q.name).sort(),
+    ).toEqual(['article', 'deliver', 'edition', 'fanout']);
+
+    // One edition delivered to two readers (outbox transport).
+    await a.t.addSubscribers(2);
+    a.t.startWorkers();
+    await a.ingest(
+      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
+      new Date(),
+    );
+    await waitForArticles(a.t.ctx);
+    const sent = await sendEdition(a.t.ctx, { schedule: { mode: 'now' } });
+    if (sent.outcome !== 'queued') throw new Error('no edition');
+    await waitForEdition(a.t.ctx, sent.editionId, { timeoutMs: 15_000, intervalMs: 50 });
+
+    const report = await a.app.inject({
+      url: `/admin/editions/${sent.editionId}?state=sent`,
+      headers: bearer(ADMIN_TOKEN),
+    });
+    expect(report.statusCode).toBe(200);
+    const body = JSON.parse(report.body);
+    expect(body.editions[0]).toMatchObject({
+      id: sent.editionId,
+      deliveries: { sent: 2, total: 2 },
+    });
+    expect(body.records.list.map((r: { email: string }) => r.email).sort()).toEqual([
+      'reader0@example.org',
+      'reader1@example.org',
+    ]);
+    expect(body.records.list[0]).toMatchObject({ state: 'sent', attempts: 1 });
+
+    const res = await a.app.inject({
+      method: 'POST',
+      url: '/admin/resend',
+      headers: bearer(ADMIN_TOKEN),
+      payload: { edition: sent.editionId, to: 'reader1@example.org', reason: 'lost in a filter' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body)).toEqual({
+      editionId: sent.editionId,
+      mode: 'to-one',
+      recipients: 1,
+      batches: 1,
+    });
+    const progress = await waitForEdition(a.t.ctx, sent.editionId, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
+    expect(progress).toMatchObject({ sent: 2 });
+    const audit = JSON.parse(
+      (await a.app.inject({ url: '/admin/audit', headers: bearer(ADMIN_TOKEN) })).body,
+    );
+    expect(audit.entries[0]).toMatchObject({
+      action: 'resend',
+      editionId: sent.editionId,
+      mode: 'to-one',
+      recipients: 1,
+      reason: 'lost in a filter',
+      actor: 'admin-api',
+    });
+    const ids = await a.t.ctx.subscribers.findByEmail('reader1@example.org');
+    expect((await a.t.ctx.deliveries.get(sent.editionId, ids!.id))?.resends).toBe(1);
+  });
+
+  it('bad resend requests are 4xx JSON, never 500', async () => {
+    a = await testApp({ ADMIN_TOKEN });
+    const post = (payload: unknown) =>
+      a.app.inject({
+        method: 'POST',
+        url: '/admin/resend',
+        headers: bearer(ADMIN_TOKEN),
+        payload: payload as object,
+      });
+    expect((await post({})).statusCode).toBe(400);
+    expect((await post({ edition: '../x' })).statusCode).toBe(400);
+    expect((await post({ edition: 'e1', to: 'a@example.org', failed: true })).statusCode).toBe(400);
+    const missing = await post({ edition: 'no-such-edition' });
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ error: 'not_found' });
+    expect(
+      (await a.app.inject({ url: '/admin/editions/nope', headers: bearer(ADMIN_TOKEN) }))
+        .statusCode,
+    ).toBe(404);
+  });
+});
