@@ -78,7 +78,9 @@ function startWorker(
       concurrency,
       lockDuration: opts.lockDuration ?? 30_000,
       stalledInterval: opts.stalledInterval ?? 30_000,
-      maxStalledCount: 3,
+      // BullMQ fails a job that stalled too often in a script: no 'failed' event, so no
+      // onFinalFailure, and whatever it had left to do stays where it was.
+      maxStalledCount: def.maxStalledCount ?? 3,
     },
   );
   worker.on('failed', (job, err) => {

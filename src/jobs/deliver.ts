@@ -28,6 +28,10 @@ export const MAX_RECORD_ATTEMPTS = 12;
 export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
   schema: DeliverJobSchema,
   concurrency: (config) => config.concurrency,
+  // A run after a crash marks what the dead one had in flight uncertain and sends only what is
+  // still queued, so every crash moves the batch on and none sends twice. BullMQ's default of
+  // three would fail a batch whose workers died four times, leaving its recipients queued for good.
+  maxStalledCount: 100,
   create: (deps) => async (job, worker) => {
     const { editionId, subscriberIds } = job.data;
     const messages = await deps.messages(editionId);

@@ -39,6 +39,8 @@ export interface JobDefinition<D, R = unknown> {
   schema: z.ZodType<D>;
   /** Concurrency of this queue's worker in one process. */
   concurrency(config: Config): number;
+  /** How many times a job may lose its worker (a crash) before BullMQ fails it; default 3. */
+  maxStalledCount?: number;
   create(deps: JobDeps): Processor<D, R>;
   /** Runs when the job has failed for the last time (attempts exhausted or unrecoverable). */
   onFinalFailure?(deps: JobDeps, job: Job<D>, err: Error): Promise<void>;
