@@ -96,6 +96,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     skipOnError: true,
   });
 
+  // Browsers ask for it on every site; an empty answer they may keep beats a logged 404.
+  app.get('/favicon.ico', async (_req, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  );
   await app.register(healthRoutes, { health });
   await app.register(metricsRoutes, { metrics });
   await app.register(feedRoutes, { config, articles: ctx.articles, feed });

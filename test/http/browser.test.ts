@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
+import { sendEdition } from '../../src/delivery/send.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { eventually, freePort, linkTo, sampleWire, testApp, type TestApp } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A person in a real browser: subscribes through the form, confirms from the mail, gets a
+ * digest, opens "view in browser", and leaves through the unsubscribe page's button. No script
+ * runs on our pages; a CSP violation on any of them fails the test.
+ */
+describe('in a browser (headless Chromium)', () => {
+  let browser: Browser;
+  let a: TestApp;
+  let sink: SmtpSink;
+
+  beforeAll(async () => {
+    // Never a silent skip: CI installs Chromium (.ci/run), and a machine without it must say so.
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
+      );
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+    sink = await startSmtpSink();
+    a = await testApp({ SMTP_URL: sink.url }, { port: await freePort() });
+    await a.listen();
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await a?.close();
+    await sink?.close();
+  });
+
+  it('subscribe with the form, confirm from the mail, leave with the unsubscribe page', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) violations.push(`${r.status()} ${r.url()}`);
+    });
+
+    await page.goto(`${a.origin}/`);
+    await page.getByLabel('Email address').fill('reader@example.org');
+    await page.getByLabel('Name').fill('Robin');
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    await page.waitForURL(`${a.origin}/subscribe`);
+    expect(await page.locator('h1').textContent()).toBe('Check your inbox');
+    expect(await page.getByRole('status').textContent()).toContain('confirm the subscription');
+
+    await eventually(() => (sink.received.length === 1 ? true : undefined));
+    const confirmation = await simpleParser(sink.received[0]!.raw);
+    const confirmUrl = linkTo(confirmation.html as string, '/confirm?token=');
+    expect(confirmUrl.startsWith(`${a.origin}/confirm?token=`)).toBe(true);
+    await page.goto(confirmUrl);
+    expect(await page.locator('h1').textContent()).toBe('You are subscribed');
+    const sub = (await a.t.ctx.subscribers.findByEmail('reader@example.org'))!;
+    expect(sub).toMatchObject({ status: 'active', name: 'Robin' });
+
+    // The next edition reaches them; its links lead back here.
+    a.t.startWorkers();
+    await a.ingest(
+      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
+      new Date(),
+    );
+    await waitForArticles(a.t.ctx);
+    const sent = await sendEdition(a.t.ctx, { schedule: { mode: 'now' } });
+    if (sent.outcome !== 'queued') throw new Error('no edition');
+    await waitForEdition(a.t.ctx, sent.editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    expect(sink.received).toHaveLength(2);
+    const digest = await simpleParser(sink.received[1]!.raw);
+    const digestHtml = digest.html as string;
+
+    await page.goto(linkTo(digestHtml, `/editions/${sent.editionId}`));
+    expect(await page.content()).toContain('The harbour reopened on Monday');
+
+    const unsubscribeUrl = linkTo(digestHtml, '/unsubscribe?token=');
+    const response = await page.goto(unsubscribeUrl);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('Unsubscribe');
+    // Looking at the page changed nothing.
+    expect((await a.t.ctx.subscribers.get(sub.id))?.status).toBe('active');
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await page.waitForURL(/\/unsubscribe\?token=/);
+    expect(await page.locator('h1').textContent()).toBe('You are unsubscribed');
+    expect((await a.t.ctx.subscribers.get(sub.id))?.status).toBe('unsubscribed');
+
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+});
