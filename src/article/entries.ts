@@ -66,6 +66,9 @@ function unwrapEntries(raw: Entry[]): Entry[] {
   const texts = raw.filter((e, k) => 'text' in e && !structural[k]);
   const blankSeparated = new Set(texts.map((e) => e.group)).size >= 2;
   const ctx = { width: wrapWidth(pairs, blankSeparated), blankSeparated };
+  // Highlights listed line by line: each item ends on its line, full stop or not.
+  const list = { ...ctx, blankSeparated: false };
+  const listGroups = highlightGroups(raw);
   const out: Entry[] = [];
   // The physical line last added: whether the next one continues it depends on it, not on the
   // whole paragraph joined so far.
@@ -74,7 +77,7 @@ function unwrapEntries(raw: Entry[]): Entry[] {
     const prev = out.at(-1);
     if (prev && 'text' in prev && 'text' in e && touching(k)) {
       const next = raw[k + 1]?.group === e.group ? textOf(raw[k + 1]) : undefined;
-      const joined = joinWrapped(line, e.text, next, ctx);
+      const joined = joinWrapped(line, e.text, next, listGroups.has(e.group) ? list : ctx);
       if (joined !== undefined) {
         prev.text = prev.text.slice(0, prev.text.length - line.length) + joined;
         line = e.text;
@@ -85,6 +88,17 @@ function unwrapEntries(raw: Entry[]): Entry[] {
     line = 'text' in e ? e.text : '';
   });
   return out;
+}
+
+/** The group holding a `Story highlights` line, or the group after it when the line stands alone. */
+function highlightGroups(raw: Entry[]): Set<number> {
+  const found = new Set<number>();
+  raw.forEach((e, k) => {
+    if (!('text' in e) || !HIGHLIGHTS.test(e.text)) return;
+    const after = raw[k + 1];
+    found.add(after && after.group !== e.group ? after.group : e.group);
+  });
+  return found;
 }
 
 /** The text lines of the group that starts at `i`, up to the next clip or blank line. */

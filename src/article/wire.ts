@@ -3,7 +3,7 @@ import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { takeTagline, type Draft } from './draft.js';
 import { groupAt, groups, toEntries, type Entry } from './entries.js';
 import { isMediaGroup, matchMediaLine, mediaFromGroup, mediaRunLength } from './media-lines.js';
-import type { Clip } from './player-debris.js';
+import { attachClip, clipMedia, mergeIntoClip } from './clips.js';
 import type { BodyBlock, Media } from './schema.js';
 import { cleanLine, HIGHLIGHTS, isHeadingLike, normalizeNewlines } from './text.js';
 
@@ -114,46 +114,4 @@ function markSubheadings(blocks: BodyBlock[]): void {
     const b = blocks[k]!;
     if (isHeadingLike(b.text)) blocks[k] = { type: 'heading', text: b.text };
   }
-}
-
-function clipMedia(clip: Clip): Media {
-  const m: Media = { kind: clip.photo ? 'image' : 'video' };
-  if (clip.title) m.caption = clip.title;
-  if (clip.durationSeconds !== undefined) m.durationSeconds = clip.durationSeconds;
-  return m;
-}
-
-/**
- * Player debris right after a media group describes that group's video. Returns the item when
- * the debris stands alone, so that media lines right after it can join it.
- */
-function attachClip(media: Media[], clip: Clip): Media | undefined {
-  const last = media.at(-1);
-  if (clip.photo) {
-    media.push(clipMedia(clip));
-    return undefined;
-  }
-  if (last && (last.kind === 'video' || last.src) && last.caption === undefined) {
-    if (last.kind === 'image') {
-      last.kind = 'video';
-      last.poster = last.src;
-      delete last.src;
-    }
-    if (clip.title) last.caption = clip.title;
-    if (last.durationSeconds === undefined && clip.durationSeconds !== undefined) {
-      last.durationSeconds = clip.durationSeconds;
-    }
-    return undefined;
-  }
-  const item = clipMedia(clip);
-  media.push(item);
-  return item;
-}
-
-/** Media lines right after a clip's debris: the picture is its poster, the rest fills the gaps. */
-function mergeIntoClip(clip: Media, item: Media): void {
-  const { kind, src, ...rest } = item;
-  if (kind === 'image' && src !== undefined) rest.poster ??= src;
-  else if (src !== undefined) clip.src ??= src;
-  for (const [key, value] of Object.entries(rest) as [keyof Media, never][]) clip[key] ??= value;
 }

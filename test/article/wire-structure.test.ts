@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headings, paragraphs, wire } from './helpers.js';
+import { headings, paragraphs, parseBytes, wire } from './helpers.js';
 
 describe('story highlights', () => {
   it('followed by a dateline line of its own', () => {
@@ -45,6 +45,26 @@ describe('story highlights', () => {
       'Toll will be waived for the first month',
     ]);
     expect(paragraphs(a)).toHaveLength(4);
+  });
+
+  it('listed line by line with full stops, each line stays one item', () => {
+    const a = parseBytes(
+      [
+        'Story highlights',
+        'The harbour bridge reopens after a two-year repair job.',
+        'Engineers replaced 1,400 rivets and the whole road deck.',
+        '',
+        '(CNN) -- The bridge reopened on Saturday, two years after it was closed.',
+        '',
+        'Hundreds of residents walked across it before the first cars.',
+      ].join('\n'),
+      'listed.txt',
+    );
+    expect(a.highlights).toEqual([
+      'The harbour bridge reopens after a two-year repair job.',
+      'Engineers replaced 1,400 rivets and the whole road deck.',
+    ]);
+    expect(paragraphs(a)).toHaveLength(2);
   });
 
   it('never repeat in the body', () => {
