@@ -18,7 +18,8 @@ export function takeTagline(blocks: BodyBlock[]): string[] {
   const found: string[][] = [];
   for (;;) {
     const last = blocks.at(-1);
-    const names = last?.type === 'paragraph' ? matchTagline(last.text) : undefined;
+    const names =
+      last?.type === 'paragraph' ? matchTagline(last.text, found.length > 0) : undefined;
     if (!names) break;
     found.unshift(names);
     blocks.pop();

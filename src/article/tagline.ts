@@ -2,14 +2,15 @@
  * The contributor tagline that closes wire copy:
  *   `CNN's Michael Martinez, Yousuf Basil and Archith Seshadri contributed to this report.`
  *   `Jomana Karadsheh in Istanbul contributed reporting.`
- *   `CNN's Ana Prieto reported from Santiago.`
+ *   `CNN's Ana Prieto reported from Santiago.` (only above one of the others)
  * A paragraph that only mentions "CNN's X" does not end this way and stays a paragraph.
  */
 const CONTRIBUTED =
   /^(.+?) (?:also )?contributed (?:to (?:this|the) (?:report|story|article)|(?:additional )?reporting|this report)(?: from [^.]+)?\.?$/iu;
 
-// `X reported from Y.` is a credit only when it names the outlet's own people (`CNN's X`):
-// `The agency reported from Kyiv.` is news.
+// `X reported from Y.` is a credit only when it names the outlet's own people (`CNN's X`) and
+// stands right above a `contributed` tagline: `The agency reported from Kyiv.` is news, and so
+// may be a last paragraph saying `CNN's Anderson Cooper reported from Baghdad.`
 const REPORTED_FROM = /^((?:[\p{Lu}][\p{L}&.]*)['’]s .+?) (?:reported|wrote) from [^.]+\.?$/u;
 
 const POSSESSIVE = /^(?:[\p{Lu}][\p{L}&.]*(?: [\p{Lu}][\p{L}&.]*){0,2})['’]s /u;
@@ -18,11 +19,12 @@ const PARTICLE =
   /^(?:de|del|della|der|den|di|da|das|dos|du|la|le|van|von|ter|bin|ibn|al-\p{L}+|el-\p{L}+)$/u;
 const WHERE = / (?:in|from) [\p{Lu}][\p{L}.'’-]*(?:,? [\p{Lu}][\p{L}.'’-]*)*$/u;
 
-export function matchTagline(paragraph: string): string[] | undefined {
+/** Names in a tagline; `credits` also accepts `CNN's X reported from Y.` */
+export function matchTagline(paragraph: string, credits = false): string[] | undefined {
   if (paragraph.length > 300 || !/contributed|reported from|wrote from/i.test(paragraph)) {
     return undefined;
   }
-  const m = CONTRIBUTED.exec(paragraph) ?? REPORTED_FROM.exec(paragraph);
+  const m = CONTRIBUTED.exec(paragraph) ?? (credits ? REPORTED_FROM.exec(paragraph) : null);
   if (!m) return undefined;
   const names = m[1]!
     .split(/,? and |, | & /)

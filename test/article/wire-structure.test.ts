@@ -112,6 +112,18 @@ describe('contributor taglines', () => {
     );
   });
 
+  it('a last paragraph saying “CNN’s X reported from Y.” alone is news, not a credit', () => {
+    const a = parseBytes(
+      '(CNN) -- Voters queued for hours in the capital.\n\nCNN’s Anderson Cooper reported from Baghdad.\n',
+      'reported-from.txt',
+    );
+    expect(a.contributors).toEqual([]);
+    expect(paragraphs(a)).toEqual([
+      'Voters queued for hours in the capital.',
+      'CNN’s Anderson Cooper reported from Baghdad.',
+    ]);
+  });
+
   it('a paragraph that merely mentions “CNN’s Anderson Cooper” stays a paragraph', () => {
     const a = wire('mention-cnn');
     expect(a.contributors).toEqual([]);
