@@ -113,10 +113,6 @@ export function groupAt(entries: Entry[], i: number): string[] {
   return out;
 }
 
-export function groupLength(entries: Entry[], i: number): number {
-  return entries.filter((e) => e.group === entries[i]!.group).length;
-}
-
 export function* groups(entries: Entry[]): Generator<{ lines: string[] } | { clip: Clip }> {
   let i = 0;
   while (i < entries.length) {
