@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
 import { sendEdition } from '../../src/delivery/send.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { eventually, freePort, linkTo, sampleWire, testApp, type TestApp } from './helpers.js';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  freePort,
+  linkTo,
+  sampleWire,
+  testApp,
+  type TestApp,
+} from './helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,7 +47,7 @@ describe('in a browser (headless Chromium)', () => {
       ],
     });
     sink = await startSmtpSink();
-    a = await testApp({ SMTP_URL: sink.url }, { port: await freePort() });
+    a = await testApp({ SMTP_URL: sink.url, ADMIN_TOKEN }, { port: await freePort() });
     await a.listen();
   }, 30_000);
   afterAll(async () => {
@@ -105,5 +113,39 @@ describe('in a browser (headless Chromium)', () => {
 
     expect(violations).toEqual([]);
     await page.close();
+  });
+
+  it('an operator sees the queues in Bull Board with the token; a browser without it gets a 401', async () => {
+    // Without credentials the browser gives up on the Basic challenge: the page never shows.
+    const anonymous = await browser.newContext();
+    expect((await anonymous.request.get(`${a.origin}/admin/queues`)).status()).toBe(401);
+    await expect((await anonymous.newPage()).goto(`${a.origin}/admin/queues`)).rejects.toThrow(
+      /ERR_INVALID_AUTH_CREDENTIALS/,
+    );
+    await anonymous.close();
+
+    // A browser answers the Basic challenge; the token is the password, any user name will do.
+    const context = await browser.newContext({
+      httpCredentials: { username: 'ops', password: ADMIN_TOKEN },
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      // Bull Board asks Google for a font; this machine has no DNS for it. Anything else counts.
+      if (m.type() === 'error' && !m.text().includes('ERR_NAME_NOT_RESOLVED'))
+        problems.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+    });
+    expect((await page.goto(`${a.origin}/admin/queues`))?.status()).toBe(200);
+    for (const queue of ['article', 'edition', 'fanout', 'deliver']) {
+      await page
+        .getByRole('link', { name: queue, exact: true })
+        .first()
+        .waitFor({ timeout: 10_000 });
+    }
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });
