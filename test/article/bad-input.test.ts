@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArticleFile } from '../../src/article/index.js';
 import { InvalidArticleError } from '../../src/errors.js';
-import { SITE_URL } from './helpers.js';
+import { fixture, REPO, SITE_URL } from './helpers.js';
 
 const fm = (yaml: string): string => `---\n${yaml}\n---\nThe story starts here.\n`;
 
@@ -78,7 +78,7 @@ describe('bad input', () => {
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve('bin', 'gazette.js'), ...args], {
+    const child = spawn(process.execPath, [resolve(REPO, 'bin', 'gazette.js'), ...args], {
       env: { ...process.env, NODE_ENV: 'test' },
     });
     let stdout = '';
@@ -93,7 +93,7 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 describe('gazette parse', () => {
   type Run = Awaited<ReturnType<typeof cli>>;
   const runs = new Map<string, Run>();
-  const good = resolve('test/fixtures/wire/place-paren.txt');
+  const good = fixture('wire', 'place-paren.txt');
   const cases: [string, number][] = [
     ['month-13.md', 3],
     ['windows-1252.txt', 3],

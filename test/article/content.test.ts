@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArticleSchema } from '../../src/article/index.js';
-import { paragraphs, parseFile } from './helpers.js';
+import { paragraphs, parseFile, REPO } from './helpers.js';
 
-const DIR = resolve('content');
+const DIR = resolve(REPO, 'content');
 const files = readdirSync(DIR).filter((f) => /\.(?:md|txt)$/.test(f));
 const parsed = files.map((f) => ({
   f,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArticle, type Article } from '../../src/article/index.js';
 
 export const SITE_URL = 'https://gazette.example';
@@ -8,7 +9,10 @@ export const FALLBACK_DATE = new Date('2026-01-01T00:00:00Z');
 /** The reference wire sample lives beside the repository, never inside it. */
 export { SEED } from '../helpers/seed.js';
 
-export const fixture = (...parts: string[]): string => resolve('test', 'fixtures', ...parts);
+/** Paths from the repository root, wherever vitest was started. */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const fixture = (...parts: string[]): string => resolve(REPO, 'test', 'fixtures', ...parts);
 
 export function parseBytes(bytes: Uint8Array | string, file: string): Article {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;

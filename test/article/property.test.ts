@@ -20,7 +20,7 @@ describe('the parser on arbitrary input', () => {
             expect(err.message.startsWith(file)).toBe(true);
           }
         }),
-        { numRuns: 1500 },
+        { numRuns: 1000 },
       );
     },
   );
