@@ -7,18 +7,21 @@ import { notFound } from './feed.js';
 import { html, sendPage } from './html.js';
 
 /**
- * The digest's own HTML: inline styles and pictures from anywhere over https, but no script,
- * no form, no frame, no plugin. Links open in the top window as they would from the mail.
+ * The digest's own HTML: inline styles and pictures over https (or from MEDIA_BASE_URL), but no
+ * script, no form, no frame, no plugin. Links open in the top window as they would from the mail.
  */
-const EDITION_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  'img-src https: data:',
-  'font-src https:',
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+function editionCsp(mediaBaseUrl: string | undefined): string {
+  const media = mediaBaseUrl ? ` ${new URL(mediaBaseUrl).origin}` : '';
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `img-src https: data:${media}`,
+    'font-src https:',
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+}
 
 const ARCHIVE_SIZE = 100;
 
@@ -28,6 +31,7 @@ export async function archiveRoutes(
   deps: { config: Config; editions: EditionStore },
 ): Promise<void> {
   const { config, editions } = deps;
+  const csp = editionCsp(config.mediaBaseUrl);
 
   app.get('/editions', async (_req, reply) => {
     const ids = await editions.listIds(ARCHIVE_SIZE);
@@ -62,7 +66,7 @@ export async function archiveRoutes(
     if (!rendered) return notFound(reply, config, 'No such edition', 'This edition is not here.');
     return reply
       .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', EDITION_CSP)
+      .header('content-security-policy', csp)
       .header('cache-control', 'public, max-age=300')
       .send(publicCopy(rendered, config.siteUrl).html);
   });

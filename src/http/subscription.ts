@@ -7,7 +7,7 @@ import type { Signup } from './signup.js';
 
 const SubscribeBody = z.object({
   email: z.string().max(320),
-  name: z.string().max(200).optional(),
+  name: z.string().max(100).optional(),
   // A field people never see: a bot that fills every input gets the usual answer and nothing else.
   website: z.string().max(200).optional(),
 });
@@ -45,11 +45,15 @@ export async function subscriptionRoutes(
     const parsed = SubscribeBody.safeParse(req.body ?? {});
     const json = wantsJson(req);
     try {
-      if (!parsed.success) throw new InvalidSubscriberError('an email address is required');
+      if (!parsed.success)
+        throw new InvalidSubscriberError(parsed.error.issues[0]?.path.join('.') ?? '');
       if (!parsed.data.website) await signup.request(parsed.data);
     } catch (err) {
       if (!(err instanceof InvalidSubscriberError)) throw err;
-      const message = 'That does not look like an email address. Please check it and try again.';
+      // The store says "name" when the name is the problem (too long); else it is the address.
+      const message = /^name\b/.test(err.message)
+        ? 'Please shorten the name to 100 characters at most.'
+        : 'That does not look like an email address. Please check it and try again.';
       if (json) return reply.code(400).send({ error: 'invalid_email', message });
       return sendPage(
         reply,

@@ -176,11 +176,17 @@ describe('subscription: double opt-in and one-click unsubscribe', () => {
   });
 
   it('refuses a malformed address with a 400 page, and rate-limits POST /subscribe per client', async () => {
-    a = await testApp({}, { subscribeRateLimit: { max: 3, timeWindow: 60_000 } });
+    a = await testApp({}, { subscribeRateLimit: { max: 4, timeWindow: 60_000 } });
     const bad = await a.app.inject({ url: '/subscribe', ...form({ email: 'not an address' }) });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('does not look like an email address');
     expect(bad.body).toContain('<form method="post" action="/subscribe">');
+    const longName = await a.app.inject({
+      url: '/subscribe',
+      ...form({ email: 'name@example.org', name: 'N'.repeat(101) }),
+    });
+    expect(longName.statusCode).toBe(400);
+    expect(longName.body).toContain('shorten the name');
     const missing = await a.app.inject({ method: 'POST', url: '/subscribe', payload: {} });
     expect(missing.statusCode).toBe(400);
     expect(JSON.parse(missing.body)).toMatchObject({ error: 'invalid_email' });
