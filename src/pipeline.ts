@@ -15,6 +15,7 @@ export function createTransport(config: Config): MailTransport {
         url: config.smtp.url,
         poolSize: config.smtp.poolSize,
         rateLimit: config.smtp.rateLimit,
+        timeoutMs: config.smtp.timeoutMs,
       })
     : createOutboxTransport(config.outboxDir);
 }
