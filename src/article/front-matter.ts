@@ -1,3 +1,4 @@
+import matter from 'gray-matter';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InvalidArticleError } from '../errors.js';
@@ -43,22 +44,27 @@ export interface Split {
   bodyLine: number;
 }
 
-/** Splits optional YAML front matter off a text; every problem names the file and line. */
-export function splitFrontMatter(text: string, file: string): Split {
-  const open = /^---[ \t]*\n/.exec(text);
-  if (!open) return { data: {}, body: text, bodyLine: 1 };
-  const after = text.slice(open[0].length);
-  const close = /^(?:---|\.\.\.)[ \t]*$/m.exec(after);
-  if (!close)
-    throw new InvalidArticleError(file, 'front matter opened with --- is never closed', 1);
-  const yamlText = after.slice(0, close.index);
-  const fmText = text.slice(0, open[0].length + close.index);
+// The core schema keeps `date: 2016-13-45` a string, which we then check, instead of the YAML 1.1
+// timestamp type that would roll it over to a real date without a word.
+// gray-matter hands over the text after the opening `---` with its newline: drop that so that the
+// YAML's line 1 is the file's line 2.
+const yamlEngine = (yaml: string): object =>
+  (parseYaml(yaml.replace(/^\n/, ''), { schema: 'core', uniqueKeys: true, logLevel: 'error' }) ??
+    {}) as object;
 
-  let raw: unknown;
+/**
+ * Splits optional YAML front matter off a text (newlines already LF); every problem names the
+ * file and line. gray-matter finds the delimiters; `yaml` parses, for its line numbers.
+ */
+export function splitFrontMatter(text: string, file: string): Split {
+  if (!/^---[ \t]*\n/.test(text)) return { data: {}, body: text, bodyLine: 1 };
+  if (!/\n---[ \t]*(?:\n|$)/.test(text.slice(3))) {
+    throw new InvalidArticleError(file, 'front matter opened with --- is never closed', 1);
+  }
+
+  let parsed: matter.GrayMatterFile<string>;
   try {
-    // The core schema keeps `date: 2016-13-45` a string, which we then check, instead of the
-    // YAML 1.1 timestamp type that would roll it over to a real date without a word.
-    raw = parseYaml(yamlText, { schema: 'core', uniqueKeys: true, logLevel: 'error' }) ?? {};
+    parsed = matter(text, { engines: { yaml: yamlEngine } });
   } catch (err) {
     if (err instanceof YAMLParseError) {
       // The YAML text starts on the line after the opening `---`.
@@ -68,6 +74,9 @@ export function splitFrontMatter(text: string, file: string): Split {
     }
     throw new InvalidArticleError(file, `front matter: ${(err as Error).message}`, 1);
   }
+  const raw: unknown = parsed.data;
+  const bodyStart = text.length - parsed.content.length;
+  const fmText = text.slice(0, bodyStart);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InvalidArticleError(file, 'front matter must be a mapping of keys to values', 2);
   }
@@ -94,7 +103,6 @@ export function splitFrontMatter(text: string, file: string): Split {
     }
     data.date = d;
   }
-  const bodyStart = open[0].length + close.index + close[0].length + 1;
   return {
     data,
     body: text.slice(bodyStart),

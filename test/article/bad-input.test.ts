@@ -27,7 +27,7 @@ const BAD: [string, string | Uint8Array, number | null, RegExp][] = [
     /not valid UTF-8.*0x93/,
   ],
   // YAML reports a quote left open where the text runs out: the closing `---`.
-  ['bad-yaml.md', fm('title: "unclosed\ntags: [a, b'), 4, /front matter: Missing closing/],
+  ['bad-yaml.md', fm('title: "unclosed\ntags: [a, b'), 3, /front matter: Missing closing/],
   ['bad-indent.txt', fm('title: x\n  date: 2026-01-01\n tags: a'), 2, /front matter/],
   ['duplicate-key.md', fm('title: A\ntitle: B'), 3, /front matter: .*unique/],
   ['bad-url.md', fm('title: T\nurl: ftp://example.com/x'), 3, /"url": must be an http\(s\) URL/],

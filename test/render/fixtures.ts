@@ -16,7 +16,9 @@ export const CONFIG = loadConfig({
 });
 
 /** The reference wire sample lives beside the repository, never inside it. */
-export { SEED } from '../helpers/seed.js';
+import { SEED } from '../helpers/seed.js';
+
+export { SEED };
 
 const WIRE = resolve('test', 'fixtures', 'wire');
 
