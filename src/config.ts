@@ -56,6 +56,10 @@ const schema = z
     SITE_NAME: z.string().min(1).max(80).default('Gazette'),
     MEDIA_BASE_URL: optional(url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, ''))),
     HOST: z.string().min(1).default('127.0.0.1'),
+    TRUST_PROXY: z
+      .enum(['true', 'false', '1', '0', ''])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     PORT: int(0, 65_535, 3000),
     CONTENT_DIR: z.string().min(1).default('content'),
     SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
@@ -108,6 +112,8 @@ export interface Config {
   readonly siteName: string;
   readonly mediaBaseUrl?: string;
   readonly host: string;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits). */
+  readonly trustProxy: boolean;
   readonly port: number;
   readonly contentDir: string;
   /** True when SECRET was not set and the development secret signs links. */
@@ -156,6 +162,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     siteName: e.SITE_NAME,
     mediaBaseUrl: e.MEDIA_BASE_URL,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     port: e.PORT,
     contentDir: e.CONTENT_DIR,
     insecureSecret: !e.SECRET,

@@ -34,7 +34,10 @@ export async function createContext(
   // Once up, a dropped connection is retried by ioredis; say so instead of crashing.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const { prefix } = config;
-  const queues = createQueues(redis, prefix);
+  // The connection's own error listener above already reports the same failure once.
+  const queues = createQueues(redis, prefix, (err, queue) =>
+    log.debug({ err: err.message, queue }, 'queue error'),
+  );
   return {
     config,
     log,

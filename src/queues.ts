@@ -31,9 +31,21 @@ export const defaultJobOptions: DefaultJobOptions = {
 };
 
 /** The one place in the code that creates queues. */
-export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = <K extends QueueName>(name: K) =>
-    new Queue<QueuePayloads[K], unknown, string>(name, { connection, prefix, defaultJobOptions });
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  onError: (err: Error, queue: QueueName) => void = () => {},
+): Queues {
+  const make = <K extends QueueName>(name: K) => {
+    const queue = new Queue<QueuePayloads[K], unknown, string>(name, {
+      connection,
+      prefix,
+      defaultJobOptions,
+    });
+    // Without a listener, every connection error is printed raw to stderr by the emitter.
+    queue.on('error', (err) => onError(err, name));
+    return queue;
+  };
   const queues = {
     article: make('article'),
     edition: make('edition'),

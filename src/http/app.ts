@@ -45,6 +45,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Our onResponse hook logs the route pattern instead: a URL can carry a subscriber's token.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
     // A request stuck on a hung dependency must end; /healthz answers long before this.
     requestTimeout: 30_000,
     // While closing, requests on kept-alive connections get a 503 and the connection ends.
