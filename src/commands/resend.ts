@@ -30,6 +30,8 @@ export async function resendCommand(
       states,
       reason: flags.reason ?? 'operator resend (CLI)',
       actor: `cli:${userInfo().username}`,
+      // The moment the command was typed, not when it got through loading and connecting.
+      requestedAt: new Date(performance.timeOrigin),
     });
     console.log(
       `edition ${result.editionId}: ${result.recipients} recipient(s) queued again (${result.mode}) in ${result.batches} batch(es)`,

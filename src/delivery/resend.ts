@@ -11,6 +11,8 @@ export interface ResendRequest {
   states?: ('failed' | 'uncertain')[];
   reason: string;
   actor: string;
+  /** When the operator asked (default: now); a record queued since then is left alone. */
+  requestedAt?: Date;
 }
 
 export interface ResendResult {
@@ -37,6 +39,9 @@ export async function resend(
     throw new NotFoundError(`edition "${req.editionId}" has not been rendered yet`);
   const { editionId } = req;
   const mode = req.to ? 'to-one' : req.states?.length ? req.states.join('+') : 'everyone';
+  // Two resends asked for at once must not both queue a record: one that was queued again after
+  // this request was made (and maybe sent already) is the other request's work.
+  const queuedBefore = req.requestedAt ?? new Date();
   let subscriberId: string | undefined;
   const ids: string[] = [];
 
@@ -53,7 +58,7 @@ export async function resend(
       sub.id,
       ['none', ...EVERYONE],
       'queued',
-      { countResend: true },
+      { countResend: true, queuedBefore },
     );
     if (from) ids.push(sub.id);
   } else {
@@ -61,7 +66,10 @@ export async function resend(
       for await (const batch of ctx.deliveries.scanState(editionId, state)) {
         for (const id of batch) {
           if (
-            await ctx.deliveries.transition(editionId, id, [state], 'queued', { countResend: true })
+            await ctx.deliveries.transition(editionId, id, [state], 'queued', {
+              countResend: true,
+              queuedBefore,
+            })
           )
             ids.push(id);
         }

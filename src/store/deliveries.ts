@@ -59,7 +59,8 @@ const toRecord = (w: Wire): DeliveryRecord => ({
  * KEYS: the record hash, then one set per state in DELIVERY_STATES order.
  * ARGV: subscriber id, allowed from-states (comma list; "none" = no record yet), to-state, now,
  *       patch (JSON: e = last error, m = message id, r = response, a = 1 to count an attempt,
- *       n = 1 to count a resend, d = 1 to stamp sentAt, j = owner job id).
+ *       n = 1 to count a resend, d = 1 to stamp sentAt, j = owner job id, b = refuse unless the
+ *       record was last queued before this ISO time).
  * Returns the previous state ("none" when there was no record), or false when refused.
  */
 const TRANSITION = `
@@ -69,6 +70,7 @@ local raw = redis.call('HGET', KEYS[1], id)
 local rec, from
 if raw then rec = cjson.decode(raw); from = rec.s else rec = { a = 0, q = now }; from = 'none' end
 if not string.find(',' .. allowed .. ',', ',' .. from .. ',', 1, true) then return false end
+if patch.b and rec.q and rec.q >= patch.b then return false end
 local states = { 'queued', 'sending', 'sent', 'failed', 'bounced', 'uncertain' }
 for i, s in ipairs(states) do
   if s == from then redis.call('SREM', KEYS[i + 1], id) end
@@ -96,6 +98,8 @@ export interface TransitionPatch {
   countResend?: boolean;
   stampSent?: boolean;
   owner?: string;
+  /** Refuse when the record was queued at or after this time (someone else just queued it). */
+  queuedBefore?: Date;
 }
 
 type RedisWithTransition = Redis & {
@@ -137,6 +141,7 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       if (patch.countResend) p.n = 1;
       if (patch.stampSent) p.d = 1;
       if (patch.owner) p.j = patch.owner;
+      if (patch.queuedBefore) p.b = patch.queuedBefore.toISOString();
       const result = await r.gazetteTransition(
         ...scriptKeys(edition),
         subscriber,
