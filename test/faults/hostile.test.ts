@@ -139,12 +139,7 @@ describe('hostile article text', () => {
           makeEdition([article, seedArticle()], { id: 'evil', date: new Date() }),
           CONFIG,
         );
-        const copy = personalize(rendered, {
-          ...recipientLinks(CONFIG, 'victim'),
-          subscriberId: 'victim',
-          email: 'victim@example.org',
-          name,
-        });
+        const copy = personalize(rendered, { ...recipientLinks(CONFIG, 'victim'), name });
         checkHtml(copy.html);
         expect(copy.text).not.toMatch(FORBIDDEN);
         const raw = renderRaw(
