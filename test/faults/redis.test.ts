@@ -41,7 +41,7 @@ describe('Redis faults', () => {
     return { progress, audit };
   }
 
-  it('restarted mid-edition (AOF on): the worker reconnects and finishes; no record lost', async () => {
+  it('restarted three times mid-edition (AOF on; SIGTERM, then SIGKILL twice): the worker reconnects and finishes; no record lost', async () => {
     bed = await openBed({
       recipients: 1000,
       redisArgs: ['--appendonly', 'yes'],
@@ -50,20 +50,22 @@ describe('Redis faults', () => {
     const worker = bed.spawnWorker();
     await worker.waitFor('workers running', 30_000);
     const editionId = await bed.send();
-    await bed.sink!.waitForAccepted(200);
-    const before = await bed.t.ctx.deliveries.counts(editionId);
-    await bed.redis.stop();
-    await sleep(1500);
-    await bed.redis.start();
-    // The AOF brought every record back: nothing that was sent went back to queued.
-    const after = await bed.t.ctx.deliveries.counts(editionId);
-    expect(after.total).toBe(1000);
-    expect(after.sent).toBeGreaterThanOrEqual(before.sent);
+    for (const [i, how] of (['stop', 'crash', 'crash'] as const).entries()) {
+      await bed.sink!.waitForAccepted(150 + i * 250);
+      const before = await bed.t.ctx.deliveries.counts(editionId);
+      await bed.redis[how]();
+      await sleep(1000);
+      await bed.redis.start();
+      // The AOF brought every record back: nothing that was sent went back to queued.
+      const after = await bed.t.ctx.deliveries.counts(editionId);
+      expect(after.total).toBe(1000);
+      expect(after.sent).toBeGreaterThanOrEqual(before.sent);
+    }
     const { progress } = await finishAndRecord(
       bed,
       editionId,
-      'Redis restarted mid-edition (AOF)',
-      1,
+      'Redis restarted ×3 mid-edition (AOF; SIGTERM, SIGKILL ×2)',
+      3,
     );
     expect(progress.sent + progress.uncertain).toBe(1000);
     expect(worker.proc.exitCode).toBeNull();

@@ -25,6 +25,8 @@ export interface OwnRedis {
   /** SIGTERM (Redis fsyncs its AOF and exits) and wait for the exit. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGKILL: no shutdown of its own; what the AOF holds is what the OS had been handed. */
+  crash(): Promise<void>;
   /** kill -STOP / kill -CONT: the process stops answering but keeps its sockets. */
   freeze(): void;
   thaw(): void;
@@ -98,6 +100,11 @@ export async function startOwnRedis(extra: string[] = []): Promise<OwnRedis> {
     proc: () => proc,
     stop,
     start,
+    async crash() {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await exited;
+    },
     freeze: () => proc.kill('SIGSTOP'),
     thaw: () => proc.kill('SIGCONT'),
     cli,
