@@ -14,6 +14,8 @@ export interface Sink {
   dropped: string[];
   stalled: string[];
   refused: { to: string; code: number }[];
+  /** When each recipient was refused or accepted (ms since the epoch, as the test saw it). */
+  timeline: { at: number; to: string; code: number }[];
   set(behaviour: SinkBehaviour): void;
   release(): void;
   /** Resolves once `accepted` has at least `n` entries. */
@@ -35,6 +37,7 @@ export async function startSink(behaviour: SinkBehaviour = {}, port = 0): Promis
     dropped: [],
     stalled: [],
     refused: [],
+    timeline: [],
     set: (b) => command({ t: 'set', behaviour: b }),
     release: () => command({ t: 'release' }),
     async waitForAccepted(n, timeoutMs = 60_000) {
@@ -61,10 +64,15 @@ export async function startSink(behaviour: SinkBehaviour = {}, port = 0): Promis
     proc.once('exit', (code) => reject(new Error(`sink exited ${code} before listening`)));
     proc.on('message', (e: SinkEvent) => {
       if (e.t === 'listening') resolve(e.port);
-      else if (e.t === 'msg') sink.accepted.push(e.id);
-      else if (e.t === 'dropped') sink.dropped.push(e.id);
+      else if (e.t === 'msg') {
+        sink.accepted.push(e.id);
+        sink.timeline.push({ at: Date.now(), to: e.to, code: 250 });
+      } else if (e.t === 'dropped') sink.dropped.push(e.id);
       else if (e.t === 'stalled') sink.stalled.push(e.id);
-      else if (e.t === 'refused') sink.refused.push({ to: e.to, code: e.code });
+      else if (e.t === 'refused') {
+        sink.refused.push({ to: e.to, code: e.code });
+        sink.timeline.push({ at: Date.now(), to: e.to, code: e.code });
+      }
     });
   });
   sink.port = await listening;
