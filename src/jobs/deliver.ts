@@ -2,7 +2,14 @@ import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../errors.js';
 import { TransientDeliveryError } from '../mail/classify.js';
-import type { DeliveryRecord } from '../store/deliveries.js';
+import type { SendResult } from '../mail/transport.js';
+import type {
+  DeliveryRecord,
+  DeliveryState,
+  DeliveryStore,
+  TransitionPatch,
+  TransitionStep,
+} from '../store/deliveries.js';
 import type { Subscriber } from '../store/subscribers.js';
 import type { EditionMessages } from '../delivery/messages.js';
 import type { JobDefinition, JobDeps } from './types.js';
@@ -43,7 +50,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     const result: DeliverJobResult = { sent: 0, bounced: 0, failed: 0, uncertain: 0, skipped: 0 };
     let retry: TransientDeliveryError | undefined;
 
-    const one = async (i: number) => {
+    const one = async (i: number, lane: Lane) => {
       let outcome: Outcome;
       try {
         outcome = await deliverOne(
@@ -54,6 +61,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
           records[i],
           messages,
           lastTry,
+          lane,
         );
       } catch (err) {
         // Redis trouble mid-batch: the records say where each recipient stands; run the batch again.
@@ -64,8 +72,21 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     };
     // About two messages per pooled connection in flight across the process: enough to keep the
     // pool busy, few enough that a crash leaves few records uncertain.
-    const lanes = Math.max(1, Math.ceil((deps.config.smtp.poolSize * 2) / deps.config.concurrency));
-    await mapLimit(subscriberIds.length, lanes, one);
+    const laneCount = Math.max(
+      1,
+      Math.ceil((deps.config.smtp.poolSize * 2) / deps.config.concurrency),
+    );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(laneCount, subscriberIds.length) }, async () => {
+        const lane = new Lane(deps.deliveries);
+        while (next < subscriberIds.length) await one(next++, lane);
+        await lane.flush().catch((err: unknown) => (lane.error ??= toError(err)));
+        // A `sent` mark Redis did not take leaves its record `sending`: the batch runs again,
+        // and that run marks it uncertain rather than send it twice.
+        if (lane.error && !retry) retry = new TransientDeliveryError(errorMessage(lane.error));
+      }),
+    );
 
     if (retry?.throttle) {
       // 421/451: the server asks us to slow down; the batch goes back without spending an attempt.
@@ -96,6 +117,53 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
 
 type Outcome = keyof DeliverJobResult | TransientDeliveryError;
 
+/**
+ * One lane's record writes. A `sent` mark is not a round trip of its own: it rides with the lane's
+ * next write (usually the next recipient's `sending` claim) in one pipeline, or is flushed when
+ * the lane ends. Between the 250 and that write the lane does no I/O, so the mark reaches Redis
+ * as soon as it did when it was awaited alone; the claim still precedes its message's hand-over.
+ */
+class Lane {
+  private pending: TransitionStep[] = [];
+  /** A deferred mark that Redis refused: its record is still `sending`. */
+  error: Error | undefined;
+
+  constructor(private readonly deliveries: DeliveryStore) {}
+
+  defer(step: TransitionStep): void {
+    this.pending.push(step);
+  }
+
+  async transition(step: TransitionStep): Promise<DeliveryState | 'none' | undefined> {
+    if (this.pending.length === 0) {
+      return this.deliveries.transition(
+        step.edition,
+        step.subscriber,
+        step.from,
+        step.to,
+        step.patch,
+      );
+    }
+    const steps = [...this.pending, step];
+    this.pending = [];
+    const outcomes = await this.deliveries.transitionMany(steps);
+    const last = outcomes.pop()!;
+    for (const o of outcomes) if (o.error) this.error ??= o.error;
+    if (last.error) throw last.error;
+    return last.state;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const steps = this.pending;
+    this.pending = [];
+    for (const o of await this.deliveries.transitionMany(steps))
+      if (o.error) this.error ??= o.error;
+  }
+}
+
+const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
 async function deliverOne(
   deps: JobDeps,
   job: Job<DeliverJob>,
@@ -104,29 +172,24 @@ async function deliverOne(
   rec: DeliveryRecord | undefined,
   messages: EditionMessages,
   lastTry: boolean,
+  lane: Lane,
 ): Promise<Outcome> {
   const { editionId } = job.data;
-  const { deliveries } = deps;
+  const move = (from: TransitionStep['from'], to: DeliveryState, patch: TransitionPatch = {}) =>
+    lane.transition({ edition: editionId, subscriber: id, from, to, patch });
   if (!rec) return 'skipped';
   if (rec.state === 'sending') {
     // This same job was sending it when its worker died: the message may have gone out.
     if (rec.owner !== job.id) return 'skipped';
-    await deliveries.transition(editionId, id, ['sending'], 'uncertain', {
-      lastError: 'worker stopped while sending',
-    });
+    await move(['sending'], 'uncertain', { lastError: 'worker stopped while sending' });
     return 'uncertain';
   }
   if (rec.state !== 'queued') return 'skipped';
   if (!sub || sub.status !== 'active') {
-    await deliveries.transition(editionId, id, ['queued'], 'failed', {
-      lastError: `subscriber is ${sub?.status ?? 'gone'}`,
-    });
+    await move(['queued'], 'failed', { lastError: `subscriber is ${sub?.status ?? 'gone'}` });
     return 'failed';
   }
-  const claimed = await deliveries.transition(editionId, id, ['queued'], 'sending', {
-    countAttempt: true,
-    owner: job.id,
-  });
+  const claimed = await move(['queued'], 'sending', { countAttempt: true, owner: job.id });
   if (!claimed) return 'skipped';
 
   const mail = messages.forSubscriber(sub);
@@ -134,8 +197,9 @@ async function deliverOne(
   const started = performance.now();
   const observe = (outcome: string) =>
     deps.observeSend?.((performance.now() - started) / 1000, outcome);
+  let res: SendResult;
   try {
-    const res = await deps.transport.send(mail).catch((err: unknown) => {
+    res = await deps.transport.send(mail).catch((err: unknown) => {
       observe(
         err instanceof PermanentDeliveryError
           ? 'bounced'
@@ -145,48 +209,33 @@ async function deliverOne(
       );
       throw err;
     });
-    observe('sent');
-    await deliveries.transition(editionId, id, ['sending', 'uncertain'], 'sent', {
-      messageId: res.messageId,
-      response: res.response,
-      stampSent: true,
-    });
-    return 'sent';
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {
-      await deliveries.transition(editionId, id, ['sending'], 'bounced', {
-        lastError: err.message,
-        messageId: mail.messageId,
-      });
+      await move(['sending'], 'bounced', { lastError: err.message, messageId: mail.messageId });
       await deps.subscribers.markBounced(id);
       return 'bounced';
     }
     if (err instanceof UncertainDeliveryError) {
-      await deliveries.transition(editionId, id, ['sending'], 'uncertain', {
-        lastError: err.message,
-        messageId: mail.messageId,
-      });
+      await move(['sending'], 'uncertain', { lastError: err.message, messageId: mail.messageId });
       return 'uncertain';
     }
     const transient =
       err instanceof TransientDeliveryError ? err : new TransientDeliveryError(errorMessage(err));
     if (lastTry || rec.attempts + 1 >= MAX_RECORD_ATTEMPTS) {
-      await deliveries.transition(editionId, id, ['sending'], 'failed', {
-        lastError: transient.message,
-      });
+      await move(['sending'], 'failed', { lastError: transient.message });
       return 'failed';
     }
-    await deliveries.transition(editionId, id, ['sending'], 'queued', {
-      lastError: transient.message,
-    });
+    await move(['sending'], 'queued', { lastError: transient.message });
     return transient;
   }
-}
-
-async function mapLimit(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < n) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane));
+  observe('sent');
+  // Outside the try: a Redis error here must never send the record back to `queued`.
+  lane.defer({
+    edition: editionId,
+    subscriber: id,
+    from: ['sending', 'uncertain'],
+    to: 'sent',
+    patch: { messageId: res.messageId, response: res.response, stampSent: true },
+  });
+  return 'sent';
 }

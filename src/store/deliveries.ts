@@ -102,6 +102,19 @@ export interface TransitionPatch {
   queuedBefore?: Date;
 }
 
+/** One compare-and-set, as `transition` takes it: for several at once in `transitionMany`. */
+export interface TransitionStep {
+  edition: string;
+  subscriber: string;
+  from: readonly (DeliveryState | 'none')[];
+  to: DeliveryState;
+  patch?: TransitionPatch;
+  now?: Date;
+}
+
+export type TransitionOutcome =
+  { state: DeliveryState | 'none' | undefined; error?: undefined } | { error: Error };
+
 type RedisWithTransition = Redis & {
   gazetteTransition(...args: (string | number)[]): Promise<string | null>;
 };
@@ -115,10 +128,41 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       lua: TRANSITION,
     });
   }
-  const scriptKeys = (edition: string) => [
-    keys.delivery(edition),
-    ...DELIVERY_STATES.map((s) => keys.deliveryState(edition, s)),
-  ];
+  // Two scripts a message: the keys of the editions in flight are built once, not each time.
+  const keyCache = new Map<string, string[]>();
+  const scriptKeys = (edition: string) => {
+    let cached = keyCache.get(edition);
+    if (!cached) {
+      if (keyCache.size >= 64) keyCache.clear();
+      cached = [
+        keys.delivery(edition),
+        ...DELIVERY_STATES.map((s) => keys.deliveryState(edition, s)),
+      ];
+      keyCache.set(edition, cached);
+    }
+    return cached;
+  };
+  const scriptArgs = (step: TransitionStep): (string | number)[] => {
+    const { patch = {} } = step;
+    const p: Record<string, string | number> = {};
+    if (patch.lastError) p.e = patch.lastError.slice(0, 500);
+    if (patch.messageId) p.m = patch.messageId;
+    if (patch.response) p.r = patch.response.slice(0, 300);
+    if (patch.countAttempt) p.a = 1;
+    if (patch.countResend) p.n = 1;
+    if (patch.stampSent) p.d = 1;
+    if (patch.owner) p.j = patch.owner;
+    if (patch.queuedBefore) p.b = patch.queuedBefore.toISOString();
+    return [
+      ...scriptKeys(step.edition),
+      step.subscriber,
+      step.from.join(','),
+      step.to,
+      (step.now ?? new Date()).toISOString(),
+      JSON.stringify(p),
+    ];
+  };
+  const toResult = (result: unknown) => (result ?? undefined) as DeliveryState | 'none' | undefined;
 
   return {
     /**
@@ -133,24 +177,24 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       patch: TransitionPatch = {},
       now: Date = new Date(),
     ): Promise<DeliveryState | 'none' | undefined> {
-      const p: Record<string, string | number> = {};
-      if (patch.lastError) p.e = patch.lastError.slice(0, 500);
-      if (patch.messageId) p.m = patch.messageId;
-      if (patch.response) p.r = patch.response.slice(0, 300);
-      if (patch.countAttempt) p.a = 1;
-      if (patch.countResend) p.n = 1;
-      if (patch.stampSent) p.d = 1;
-      if (patch.owner) p.j = patch.owner;
-      if (patch.queuedBefore) p.b = patch.queuedBefore.toISOString();
-      const result = await r.gazetteTransition(
-        ...scriptKeys(edition),
-        subscriber,
-        from.join(','),
-        to,
-        now.toISOString(),
-        JSON.stringify(p),
+      return toResult(
+        await r.gazetteTransition(...scriptArgs({ edition, subscriber, from, to, patch, now })),
       );
-      return (result ?? undefined) as DeliveryState | 'none' | undefined;
+    },
+
+    /**
+     * Several transitions in one round trip (one write, one read), in order; each is still its
+     * own compare-and-set, and each has its own outcome: the state it left, or its error.
+     * Rejects only when the round trip itself failed (then none is known to have run).
+     */
+    async transitionMany(steps: readonly TransitionStep[]): Promise<TransitionOutcome[]> {
+      const pipeline = redis.pipeline();
+      for (const step of steps) pipeline.gazetteTransition(...scriptArgs(step));
+      const results = (await pipeline.exec()) ?? [];
+      return steps.map((_, i) => {
+        const [err, result] = results[i] ?? [new Error('no reply'), null];
+        return err ? { error: err } : { state: toResult(result) };
+      });
     },
 
     /** Creates `queued` records for the subscribers that have none; returns those it created. */
