@@ -16,7 +16,7 @@ import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/mail/co
 import { QUEUE_NAMES } from '../src/queues.js';
 import { prepareSubscriber } from '../src/store/subscribers.js';
 import { BENCH_ENV, benchArticleFiles, benchConfig, renderBenchEdition } from './edition.js';
-import { cpuSeconds, peakRss, spawnChild, spawnTs, type Child } from './proc.js';
+import { cpuSeconds, peakRss, rss, spawnChild, spawnTs, type Child } from './proc.js';
 import { hasPostfix, runSmtpSource, startSink, type Sink, type SinkKind } from './sink.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -35,6 +35,10 @@ export interface FanoutOptions {
   baselineMessages?: number;
   /** Skip smtp-source and the direct baselines (profiling the pipeline alone). */
   pipelineOnly?: boolean;
+  /** The `bin/gazette.js` to run workers with (a compiled tree; default: this repo's, via tsx). */
+  gazetteBin?: string;
+  /** More node options for the worker processes (e.g. --trace-gc, --max-semi-space-size=…). */
+  workerNodeArgs?: string[];
   /** Write V8 CPU profiles of the worker and baseline children here. */
   profileDir?: string;
   log(line: string): void;
@@ -66,6 +70,8 @@ export interface PipelineRun extends SendRun {
   sent: number;
   failed: number;
   uncertain: number;
+  /** The largest worker's RSS in MB, once a second from the send on: flat, or growing? */
+  rssTrace: number[];
 }
 
 export interface FanoutResult {
@@ -224,10 +230,19 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
     const prof = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
     for (let i = 0; i < workers; i++) {
       children.push(
-        spawnChild(process.execPath, [...prof, resolve(ROOT, 'bin/gazette.js'), ...args], {
-          ...env,
-          LOG_LEVEL: 'info',
-        }),
+        spawnChild(
+          process.execPath,
+          [
+            ...prof,
+            ...(opts.workerNodeArgs ?? []),
+            opts.gazetteBin ?? resolve(ROOT, 'bin/gazette.js'),
+            ...args,
+          ],
+          {
+            ...env,
+            LOG_LEVEL: 'info',
+          },
+        ),
       );
     }
     await Promise.all(children.map((c) => c.waitFor('workers running')));
@@ -241,6 +256,11 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
     const cpu0 = children.map((c) => cpuSeconds(c.pid) ?? 0);
     const sink0 = sink.cpu();
     const redis0 = await redisCpu(ctx);
+    const rssTrace: number[] = [];
+    const traceRss = () =>
+      rssTrace.push(Math.round(Math.max(...children.map((c) => rss(c.pid) ?? 0)) / 2 ** 20));
+    traceRss();
+    const tracer = setInterval(traceRss, 1000);
     const start = performance.now();
     const sent = await sendEdition(ctx, { schedule: { mode: 'now' } });
     if (sent.outcome !== 'queued') throw new Error('the bench articles made no edition');
@@ -249,10 +269,12 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
       intervalMs: 50,
     });
     const seconds = (performance.now() - start) / 1000;
+    clearInterval(tracer);
+    traceRss();
     const cpu = children.reduce((sum, c, i) => sum + (cpuSeconds(c.pid) ?? 0) - cpu0[i]!, 0);
     const sinkCpu = sink.cpu() - sink0;
     const redisCpuUsed = (await redisCpu(ctx)) - redis0;
-    const rss = Math.max(...children.map((c) => peakRss(c.pid) ?? 0));
+    const peak = Math.max(...children.map((c) => peakRss(c.pid) ?? 0));
     const redisUsedMemory = Number(/used_memory:(\d+)/.exec(await ctx.redis.info('memory'))![1]);
     const redisPrefixMemory = await prefixMemory(ctx, prefix);
     await Promise.all(children.map((c) => c.stop(30_000)));
@@ -271,12 +293,13 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
       cpuPer1000: per1000(cpu, progress.sent),
       sinkCpuPer1000: per1000(sinkCpu, progress.sent),
       redisCpuPer1000: per1000(redisCpuUsed, progress.sent),
-      peakRss: rss,
+      peakRss: peak,
       redisUsedMemory,
       redisPrefixMemory,
       sent: progress.sent,
       failed: progress.failed,
       uncertain: progress.uncertain,
+      rssTrace,
     };
   } finally {
     await Promise.all(children.map((c) => c.stop(5_000)));

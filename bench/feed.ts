@@ -50,6 +50,8 @@ export interface FeedResult {
 
 export async function feedBench(opts: {
   redisUrl: string;
+  /** The `bin/gazette.js` to serve with (a compiled tree; default: this repo's, via tsx). */
+  gazetteBin?: string;
   seconds: number;
   connections: number;
   log(line: string): void;
@@ -69,7 +71,7 @@ export async function feedBench(opts: {
     const port = await freePort();
     const gazette = spawnChild(
       process.execPath,
-      [resolve(ROOT, 'bin/gazette.js'), 'serve', '--no-workers'],
+      [opts.gazetteBin ?? resolve(ROOT, 'bin/gazette.js'), 'serve', '--no-workers'],
       {
         ...env,
         HOST: '127.0.0.1',

@@ -14,6 +14,7 @@
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildCompiledTree, type CompiledTree } from './build.js';
 import { fanoutBench, type FanoutResult, type SendRun } from './fanout.js';
 import { feedBench, type FeedResult, type LoadRun } from './feed.js';
 import { renderBench, type RenderResult } from './render.js';
@@ -34,6 +35,8 @@ const { values } = parseArgs({
     'feed-seconds': { type: 'string', default: '5' },
     'feed-connections': { type: 'string', default: '50' },
     'cpu-prof': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
+    'worker-node-options': { type: 'string' },
     'profile-dir': { type: 'string', default: resolve(import.meta.dirname, 'profiles') },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -49,6 +52,8 @@ if (values.help) {
   --baseline-messages N  messages for the direct baselines and smtp-source (default: subscribers, at most 20000)
   --feed-seconds S       each feed load run (default 5)
   --feed-connections N   (default 50)
+  --tsx                  run gazette from the sources through tsx (default: compiled by tsc, as deployed)
+  --worker-node-options  node options for the workers, e.g. "--max-old-space-size=128"
   --cpu-prof             write V8 CPU profiles of the worker and baseline children
   --profile-dir DIR      where (default bench/profiles); read them with: npx tsx bench/profile.ts FILE
   --json                 one JSON document on stdout instead of the tables
@@ -77,6 +82,8 @@ const workerEnv = Object.fromEntries(
 
 const machine = {
   cores: cpus().length,
+  gazette: values.tsx ? 'sources through tsx' : 'compiled by tsc (as deployed)',
+  workerNodeOptions: values['worker-node-options'] ?? '',
   cpu: cpus()[0]?.model ?? 'unknown',
   node: process.version,
   loadAverageAtStart: loadavg()[0]!,
@@ -85,6 +92,14 @@ const machine = {
 let fanout: FanoutResult | undefined;
 let render: RenderResult | undefined;
 let feed: FeedResult | undefined;
+
+let tree: CompiledTree | undefined;
+if ((only.has('fanout') || only.has('feed')) && !values.tsx) {
+  log('compiling with tsc (the workers and the server run compiled, as deployed) …');
+  tree = await buildCompiledTree();
+  process.once('exit', () => tree?.remove());
+}
+const gazetteBin = tree ? { gazetteBin: tree.bin } : {};
 
 if (only.has('render')) {
   log('render …');
@@ -103,6 +118,10 @@ if (only.has('fanout')) {
       ? { baselineMessages: Number(values['baseline-messages']) }
       : {}),
     ...(values['cpu-prof'] ? { profileDir: values['profile-dir'] } : {}),
+    ...(values['worker-node-options']
+      ? { workerNodeArgs: values['worker-node-options'].split(/\s+/) }
+      : {}),
+    ...gazetteBin,
     log: (line) => log(`  ${line}`),
   });
 }
@@ -112,6 +131,7 @@ if (only.has('feed')) {
     redisUrl,
     seconds: Number(values['feed-seconds']),
     connections: Number(values['feed-connections']),
+    ...gazetteBin,
     log: (line) => log(`  ${line}`),
   });
 }
@@ -229,7 +249,7 @@ function table(head: string[], rows: string[][]): void {
 
 function printTables(): void {
   console.log(
-    `\nGazette benchmarks: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ${machine.loadAverageAtStart} at start, ${loadAverageAtEnd} at the end\n`,
+    `\nGazette benchmarks: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ${machine.loadAverageAtStart} at start, ${loadAverageAtEnd} at the end; gazette ${machine.gazette}${machine.workerNodeOptions ? `, workers with ${machine.workerNodeOptions}` : ''}\n`,
   );
   if (fanout) {
     console.log(

@@ -4,7 +4,8 @@
  * needs no code of ours inside it, so the worker is measured exactly as it runs in production.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createServer } from 'node:net';
 
 let ticks: number | undefined;
@@ -38,6 +39,17 @@ export function peakRss(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
     const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size in bytes right now (VmRSS). */
+export function rss(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
     return kb ? Number(kb) * 1024 : undefined;
   } catch {
     return undefined;
@@ -78,6 +90,17 @@ export function spawnChild(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (proc.pid === undefined) throw new Error(`could not start ${command}`);
+  // BENCH_CHILD_LOGS=DIR keeps every child's output (e.g. a worker's --trace-gc) for a look later.
+  if (process.env.BENCH_CHILD_LOGS) {
+    const file = createWriteStream(
+      join(
+        process.env.BENCH_CHILD_LOGS,
+        `${basename(args.find((a) => !a.startsWith('-')) ?? command)}.${proc.pid}.log`,
+      ),
+    );
+    proc.stdout!.pipe(file);
+    proc.stderr!.pipe(file);
+  }
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -34,12 +34,16 @@ export function packageOf(url: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1]!;
   if (url.startsWith('node:')) return 'node core';
-  const ours = /\/(src|bench|bin)\/(.*)$/.exec(url);
-  if (ours) return ours[1] === 'src' ? `src/${ours[2]!.split('/')[0]}` : ours[1]!;
+  // Our code, from the sources (tsx) or compiled (dist/ mirrors src/).
+  const ours = /\/(src|dist|bench|bin)\/(.*)$/.exec(url);
+  if (ours) {
+    return ours[1] === 'src' || ours[1] === 'dist' ? `src/${ours[2]!.split('/')[0]}` : ours[1]!;
+  }
   return url;
 }
 
-const shortUrl = (url: string) => url.replace(/^.*\/(node_modules|src|bench)\//, '$1/');
+const shortUrl = (url: string) =>
+  url.replace(/^.*\/(node_modules|src|bench)\//, '$1/').replace(/^.*\/dist\//, 'src/');
 
 export function summarize(profile: Profile, top = 25): ProfileSummary {
   const self = new Map<number, number>();
