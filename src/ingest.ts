@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { ARTICLE_EXTENSIONS, MAX_ARTICLE_BYTES, parseArticle } from './article/index.js';
+import { ARTICLE_EXTENSIONS, parseArticle, readArticleBytes } from './article/index.js';
 import { InvalidArticleError, errorMessage } from './errors.js';
 import type { Queues } from './queues.js';
 import type { ArticleStore, UpsertOutcome } from './store/articles.js';
@@ -70,17 +70,7 @@ async function ingestOne(
   deps: IngestDeps,
   claimed: Map<string, string>,
 ): Promise<IngestResult> {
-  const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
-    throw new InvalidArticleError(file, `cannot read: ${err.code ?? err.message}`);
-  });
-  if (!info.isFile()) throw new InvalidArticleError(file, 'not a regular file');
-  if (info.size > MAX_ARTICLE_BYTES) {
-    throw new InvalidArticleError(
-      file,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; the limit is 1 MB`,
-    );
-  }
-  const bytes = await readFile(file);
+  const { bytes } = await readArticleBytes(file);
   const hash = contentHash(bytes);
   const now = deps.now?.() ?? new Date();
   const article = parseArticle(bytes, { file, siteUrl: deps.siteUrl, fallbackPublishedAt: now });

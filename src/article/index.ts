@@ -45,19 +45,11 @@ export function parseArticle(bytes: Uint8Array, opts: ParseOptions): Article {
   return finishArticle(draft, data, opts);
 }
 
-export async function parseArticleFile(
-  file: string,
-  opts: Omit<ParseOptions, 'file' | 'fallbackPublishedAt'> & { fallbackPublishedAt?: Date },
-): Promise<{ article: Article; bytes: Buffer }> {
-  let info;
-  try {
-    info = await stat(file);
-  } catch (err) {
-    throw new InvalidArticleError(
-      file,
-      `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
-  }
+/** The file's bytes, once it is known to be a regular file within the size limit. */
+export async function readArticleBytes(file: string): Promise<{ bytes: Buffer; mtime: Date }> {
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) => {
+    throw new InvalidArticleError(file, `cannot read: ${err.code ?? err.message}`);
+  });
   if (!info.isFile()) throw new InvalidArticleError(file, 'not a regular file');
   if (info.size > MAX_ARTICLE_BYTES) {
     throw new InvalidArticleError(
@@ -65,11 +57,18 @@ export async function parseArticleFile(
       `file is ${(info.size / 1048576).toFixed(1)} MB; the limit is 1 MB`,
     );
   }
-  const bytes = await readFile(file);
+  return { bytes: await readFile(file), mtime: info.mtime };
+}
+
+export async function parseArticleFile(
+  file: string,
+  opts: Omit<ParseOptions, 'file' | 'fallbackPublishedAt'> & { fallbackPublishedAt?: Date },
+): Promise<{ article: Article; bytes: Buffer }> {
+  const { bytes, mtime } = await readArticleBytes(file);
   const article = parseArticle(bytes, {
     ...opts,
     file,
-    fallbackPublishedAt: opts.fallbackPublishedAt ?? info.mtime,
+    fallbackPublishedAt: opts.fallbackPublishedAt ?? mtime,
   });
   return { article, bytes };
 }
