@@ -26,6 +26,7 @@ describe('SIGTERM while a worker is sending', () => {
     const code = await worker.exited;
     const stopMs = Date.now() - signalled;
     const atStop = await bed.t.ctx.deliveries.counts(editionId);
+    await sink.waitForAccepted(atStop.sent, 2000);
     // Every copy the server took is recorded `sent`: the stop waited for each reply.
     const atStopAudit = await bed.audit(editionId, ['sent', 'queued']);
     console.log(`SIGTERM: exit ${code} after ${stopMs} ms; at the stop ${JSON.stringify(atStop)}`);

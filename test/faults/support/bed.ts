@@ -130,6 +130,8 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
     },
     messageId: (editionId, id) => messageIdFor(editionId, id, DOMAIN),
     async audit(editionId, allowed = ['sent', 'uncertain']) {
+      // The sink reports each message over IPC just before its 250: let the last reports land.
+      await new Promise((r) => setTimeout(r, 100));
       const counts = await t.ctx.deliveries.counts(editionId);
       const records = await t.ctx.deliveries.getMany(editionId, ids);
       const atServer = new Set(sink?.accepted ?? []);
