@@ -33,6 +33,8 @@ export interface FanoutOptions {
   redisUrl: string;
   /** Messages for the baselines and smtp-source (default: as many as subscribers, at most 20,000). */
   baselineMessages?: number;
+  /** Run every sender this many times and keep each one's best run (default 1). */
+  repeat?: number;
   /** Skip smtp-source and the direct baselines (profiling the pipeline alone). */
   pipelineOnly?: boolean;
   /** The `bin/gazette.js` to run workers with (a compiled tree; default: this repo's, via tsx). */
@@ -104,42 +106,55 @@ export async function fanoutBench(opts: FanoutOptions): Promise<FanoutResult> {
   opts.log(
     `sink: ${sink.kind} on port ${sink.port}; message ${(sample.length / 1024).toFixed(1)} KB`,
   );
+  // A shared machine only ever slows a run down: with --repeat, each row keeps its best run, and
+  // the rounds interleave the senders so that a busy spell does not fall on one of them alone.
+  const best = <T extends SendRun>(a: T | undefined, b: T): T =>
+    a && a.perSecond >= b.perSecond ? a : b;
   try {
     let smtpSource: FanoutResult['smtpSource'];
-    if (opts.pipelineOnly) {
-      // nothing but the pipeline
-    } else if (hasPostfix()) {
-      const sessions = 2 * config.smtp.poolSize;
-      const sink0 = sink.cpu();
-      const r = await runSmtpSource(sink, { messages: baselineN, sessions, bytes: sample.length });
-      smtpSource = {
-        label: `smtp-source (${sessions} connections)`,
-        messages: r.messages,
-        seconds: r.seconds,
-        perSecond: r.perSecond,
-        cpuPer1000: NaN,
-        sinkCpuPer1000: per1000(sink.cpu() - sink0, r.messages),
-        sessions,
-      };
-      opts.log(`smtp-source: ${r.perSecond.toFixed(0)} msg/s`);
-    } else {
-      opts.log('smtp-source: Postfix is not installed, no reference for the sink');
-    }
-
     let baseline: SendRun | undefined;
     let directRaw: SendRun | undefined;
-    if (!opts.pipelineOnly) {
-      baseline = await runDirect('html', sink, baselineN, config.smtp.poolSize, opts);
-      opts.log(`nodemailer pool, MIME built per copy: ${baseline.perSecond.toFixed(0)} msg/s`);
-      directRaw = await runDirect('raw', sink, baselineN, config.smtp.poolSize, opts);
-      opts.log(`nodemailer pool, prepared raw message: ${directRaw.perSecond.toFixed(0)} msg/s`);
-    }
-
     const pipelines: PipelineRun[] = [];
-    for (const w of opts.workers) {
-      const run = await runPipeline(w, sink, opts);
-      opts.log(`pipeline, ${w} worker process(es): ${run.perSecond.toFixed(0)} msg/s`);
-      pipelines.push(run);
+    for (let round = 1; round <= (opts.repeat ?? 1); round++) {
+      if (opts.repeat && opts.repeat > 1) opts.log(`round ${round} of ${opts.repeat}`);
+      if (opts.pipelineOnly) {
+        // nothing but the pipeline
+      } else if (hasPostfix()) {
+        const sessions = 2 * config.smtp.poolSize;
+        const sink0 = sink.cpu();
+        const r = await runSmtpSource(sink, {
+          messages: baselineN,
+          sessions,
+          bytes: sample.length,
+        });
+        smtpSource = best(smtpSource, {
+          label: `smtp-source (${sessions} connections)`,
+          messages: r.messages,
+          seconds: r.seconds,
+          perSecond: r.perSecond,
+          cpuPer1000: NaN,
+          sinkCpuPer1000: per1000(sink.cpu() - sink0, r.messages),
+          sessions,
+        });
+        opts.log(`smtp-source: ${r.perSecond.toFixed(0)} msg/s`);
+      } else if (round === 1) {
+        opts.log('smtp-source: Postfix is not installed, no reference for the sink');
+      }
+
+      if (!opts.pipelineOnly) {
+        const html = await runDirect('html', sink, baselineN, config.smtp.poolSize, opts);
+        opts.log(`nodemailer pool, MIME built per copy: ${html.perSecond.toFixed(0)} msg/s`);
+        baseline = best(baseline, html);
+        const raw = await runDirect('raw', sink, baselineN, config.smtp.poolSize, opts);
+        opts.log(`nodemailer pool, prepared raw message: ${raw.perSecond.toFixed(0)} msg/s`);
+        directRaw = best(directRaw, raw);
+      }
+
+      for (const [i, w] of opts.workers.entries()) {
+        const run = await runPipeline(w, sink, opts);
+        opts.log(`pipeline, ${w} worker process(es): ${run.perSecond.toFixed(0)} msg/s`);
+        pipelines[i] = best(pipelines[i], run);
+      }
     }
     return {
       sink: sink.kind,

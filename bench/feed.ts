@@ -52,6 +52,8 @@ export async function feedBench(opts: {
   redisUrl: string;
   /** The `bin/gazette.js` to serve with (a compiled tree; default: this repo's, via tsx). */
   gazetteBin?: string;
+  /** Write a V8 CPU profile of `gazette serve` here. */
+  profileDir?: string;
   seconds: number;
   connections: number;
   log(line: string): void;
@@ -71,7 +73,12 @@ export async function feedBench(opts: {
     const port = await freePort();
     const gazette = spawnChild(
       process.execPath,
-      [opts.gazetteBin ?? resolve(ROOT, 'bin/gazette.js'), 'serve', '--no-workers'],
+      [
+        ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : []),
+        opts.gazetteBin ?? resolve(ROOT, 'bin/gazette.js'),
+        'serve',
+        '--no-workers',
+      ],
       {
         ...env,
         HOST: '127.0.0.1',

@@ -32,6 +32,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     sink: { type: 'string', default: 'auto' },
     'baseline-messages': { type: 'string' },
+    repeat: { type: 'string', default: '1' },
     'feed-seconds': { type: 'string', default: '5' },
     'feed-connections': { type: 'string', default: '50' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -49,6 +50,7 @@ if (values.help) {
   --workers LIST         worker process counts for the pipeline (default 1,2)
   --concurrency N        gazette worker --concurrency (deliver jobs per process)
   --sink auto|postfix|node
+  --repeat N             run each fanout sender N times (interleaved), keep each one's best run
   --baseline-messages N  messages for the direct baselines and smtp-source (default: subscribers, at most 20000)
   --feed-seconds S       each feed load run (default 5)
   --feed-connections N   (default 50)
@@ -114,6 +116,7 @@ if (only.has('fanout')) {
     env: workerEnv,
     sink: sinkPref,
     redisUrl,
+    repeat: Number(values.repeat),
     ...(values['baseline-messages']
       ? { baselineMessages: Number(values['baseline-messages']) }
       : {}),
@@ -131,6 +134,7 @@ if (only.has('feed')) {
     redisUrl,
     seconds: Number(values['feed-seconds']),
     connections: Number(values['feed-connections']),
+    ...(values['cpu-prof'] ? { profileDir: values['profile-dir'] } : {}),
     ...gazetteBin,
     log: (line) => log(`  ${line}`),
   });
@@ -253,7 +257,7 @@ function printTables(): void {
   );
   if (fanout) {
     console.log(
-      `fanout: one edition to ${num(fanout.subscribers)} subscribers; message ${(fanout.messageBytes / 1024).toFixed(1)} KB (HTML ${(fanout.htmlBytes / 1024).toFixed(1)} KB); sink: ${fanout.sink}${hasPostfix() ? '' : ' (Postfix not installed: no smtp-source reference)'}`,
+      `fanout: one edition to ${num(fanout.subscribers)} subscribers${Number(values.repeat) > 1 ? ` (each row the best of ${values.repeat} runs)` : ''}; message ${(fanout.messageBytes / 1024).toFixed(1)} KB (HTML ${(fanout.htmlBytes / 1024).toFixed(1)} KB); sink: ${fanout.sink}${hasPostfix() ? '' : ' (Postfix not installed: no smtp-source reference)'}`,
     );
     const base = fanout.baseline?.perSecond;
     const sendRow = (r: SendRun, extra: string[] = ['', '']) => [
