@@ -55,7 +55,7 @@ if (values.help) {
   --feed-seconds S       each feed load run (default 5)
   --feed-connections N   (default 50)
   --tsx                  run gazette from the sources through tsx (default: compiled by tsc, as deployed)
-  --worker-node-options  node options for the workers, e.g. "--max-old-space-size=128"
+  --worker-node-options=OPTS  node options for the workers, e.g. --worker-node-options=--max-old-space-size=128
   --cpu-prof             write V8 CPU profiles of the worker and baseline children
   --profile-dir DIR      where (default bench/profiles); read them with: npx tsx bench/profile.ts FILE
   --json                 one JSON document on stdout instead of the tables
