@@ -167,7 +167,7 @@ function checkTargets(): Target[] {
   if (fanout && two && fanout.baseline) {
     const r = two.perSecond / fanout.baseline.perSecond;
     out.push({
-      target: `pipeline (${two.workers} worker processes) ≥ 2× the direct-nodemailer baseline`,
+      target: `pipeline (${two.workers} worker process${two.workers > 1 ? 'es' : ''}) ≥ 2× the direct-nodemailer baseline`,
       measured: `${r.toFixed(2)}×`,
       met: r >= 2,
     });
@@ -175,7 +175,7 @@ function checkTargets(): Target[] {
   if (fanout && two && fanout.smtpSource) {
     const r = two.perSecond / fanout.smtpSource.perSecond;
     out.push({
-      target: `pipeline (${two.workers} worker processes) ≥ 40% of smtp-source into the same sink`,
+      target: `pipeline (${two.workers} worker process${two.workers > 1 ? 'es' : ''}) ≥ 40% of smtp-source into the same sink`,
       measured: `${(r * 100).toFixed(0)} %`,
       met: r >= 0.4,
     });
