@@ -43,7 +43,11 @@ export function packageOf(url: string): string {
 }
 
 const shortUrl = (url: string) =>
-  url.replace(/^.*\/(node_modules|src|bench)\//, '$1/').replace(/^.*\/dist\//, 'src/');
+  url.includes('/node_modules/')
+    ? url.replace(/^.*\/node_modules\//, 'node_modules/')
+    : url.replace(/^.*\/(src|bench|dist)\//, (_m, dir: string) =>
+        dir === 'dist' ? 'src/' : `${dir}/`,
+      );
 
 export function summarize(profile: Profile, top = 25): ProfileSummary {
   const self = new Map<number, number>();
