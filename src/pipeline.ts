@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { createMessageSource } from './delivery/messages.js';
 import type { JobDeps } from './jobs/index.js';
+import { createSlots } from './util/slots.js';
 import {
   createOutboxTransport,
   createSmtpTransport,
@@ -36,5 +37,6 @@ export function createJobDeps(
     transport: overrides.transport ?? createTransport(ctx.config),
     messages: createMessageSource({ editions: ctx.editions, config: ctx.config }),
     now: overrides.now ?? (() => new Date()),
+    sendSlots: createSlots(ctx.config.smtp.poolSize),
   };
 }

@@ -6,12 +6,12 @@ import type { SendResult } from '../mail/transport.js';
 import type {
   DeliveryRecord,
   DeliveryState,
-  DeliveryStore,
   TransitionPatch,
   TransitionStep,
 } from '../store/deliveries.js';
 import type { Subscriber } from '../store/subscribers.js';
 import type { EditionMessages } from '../delivery/messages.js';
+import { Lane } from '../delivery/lane.js';
 import type { JobDefinition, JobDeps } from './types.js';
 
 /** Send one edition to one batch of subscribers. */
@@ -117,51 +117,6 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
 
 type Outcome = keyof DeliverJobResult | TransientDeliveryError;
 
-/**
- * One lane's record writes. A `sent` mark is not a round trip of its own: it rides with the lane's
- * next write (usually the next recipient's `sending` claim) in one pipeline, or is flushed when
- * the lane ends. Between the 250 and that write the lane does no I/O, so the mark reaches Redis
- * as soon as it did when it was awaited alone; the claim still precedes its message's hand-over.
- */
-class Lane {
-  private pending: TransitionStep[] = [];
-  /** A deferred mark that Redis refused: its record is still `sending`. */
-  error: Error | undefined;
-
-  constructor(private readonly deliveries: DeliveryStore) {}
-
-  defer(step: TransitionStep): void {
-    this.pending.push(step);
-  }
-
-  async transition(step: TransitionStep): Promise<DeliveryState | 'none' | undefined> {
-    if (this.pending.length === 0) {
-      return this.deliveries.transition(
-        step.edition,
-        step.subscriber,
-        step.from,
-        step.to,
-        step.patch,
-      );
-    }
-    const steps = [...this.pending, step];
-    this.pending = [];
-    const outcomes = await this.deliveries.transitionMany(steps);
-    const last = outcomes.pop()!;
-    for (const o of outcomes) if (o.error) this.error ??= o.error;
-    if (last.error) throw last.error;
-    return last.state;
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const steps = this.pending;
-    this.pending = [];
-    for (const o of await this.deliveries.transitionMany(steps))
-      if (o.error) this.error ??= o.error;
-  }
-}
-
 const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
 async function deliverOne(
@@ -189,8 +144,24 @@ async function deliverOne(
     await move(['queued'], 'failed', { lastError: `subscriber is ${sub?.status ?? 'gone'}` });
     return 'failed';
   }
-  const claimed = await move(['queued'], 'sending', { countAttempt: true, owner: job.id });
-  if (!claimed) return 'skipped';
+  // `sending` must mean "on a pool connection now": a claim waits for a free connection, so a
+  // crash leaves uncertain only what was really on the wire, not what queued inside the pool.
+  let release = deps.sendSlots.tryAcquire();
+  if (!release) {
+    await lane.flush();
+    release = await deps.sendSlots.acquire();
+  }
+  let claimed: DeliveryState | 'none' | undefined;
+  try {
+    claimed = await move(['queued'], 'sending', { countAttempt: true, owner: job.id });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (!claimed) {
+    release();
+    return 'skipped';
+  }
 
   const mail = messages.forSubscriber(sub);
   // The transport's time alone, for /metrics: not the record writes around it.
@@ -199,16 +170,19 @@ async function deliverOne(
     deps.observeSend?.((performance.now() - started) / 1000, outcome);
   let res: SendResult;
   try {
-    res = await deps.transport.send(mail).catch((err: unknown) => {
-      observe(
-        err instanceof PermanentDeliveryError
-          ? 'bounced'
-          : err instanceof UncertainDeliveryError
-            ? 'uncertain'
-            : 'error',
-      );
-      throw err;
-    });
+    res = await deps.transport
+      .send(mail)
+      .finally(release)
+      .catch((err: unknown) => {
+        observe(
+          err instanceof PermanentDeliveryError
+            ? 'bounced'
+            : err instanceof UncertainDeliveryError
+              ? 'uncertain'
+              : 'error',
+        );
+        throw err;
+      });
   } catch (err) {
     if (err instanceof PermanentDeliveryError) {
       await move(['sending'], 'bounced', { lastError: err.message, messageId: mail.messageId });

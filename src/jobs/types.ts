@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import type { Slots } from '../util/slots.js';
 import type { Logger } from '../log.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Queues } from '../queues.js';
@@ -23,6 +24,8 @@ export interface JobDeps {
   /** The prepared message of an edition (compiled once per process and edition). */
   messages(editionId: string): Promise<EditionMessages>;
   now(): Date;
+  /** One per pooled SMTP connection, shared by every deliver job in the process. */
+  sendSlots: Slots;
   /** Optional metrics hook: one transport send, its duration and outcome (sent, bounced, …). */
   observeSend?(seconds: number, outcome: string): void;
 }
