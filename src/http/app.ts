@@ -28,6 +28,8 @@ export interface AppOptions {
   subscribeRateLimit?: { max: number; timeWindow: number };
   /** At most one confirmation mail per address in this window; default 5 minutes. */
   confirmCooldownMs?: number;
+  /** How long a feed is served before its version is checked again; default 1000 ms. */
+  feedFreshMs?: number;
   /** /healthz answers within about this; default 500 ms. */
   healthTimeoutMs?: number;
 }
@@ -66,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     config,
     log: opts.log,
     onBuild: () => metrics.feedBuilds.inc(),
+    ...(opts.feedFreshMs !== undefined ? { freshMs: opts.feedFreshMs } : {}),
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {

@@ -77,6 +77,25 @@ describe('GET /feed.xml over real HTTP', () => {
     expect((await fetch(url, { headers: { 'if-none-match': etag2! } })).status).toBe(304);
   });
 
+  it('within the freshness window serves the snapshot without asking Redis; a change shows once it has passed', async () => {
+    a = await testApp({}, { feedFreshMs: 400 });
+    await a.ingest(
+      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
+      T0,
+    );
+    const first = await a.app.inject({ url: '/feed.xml' });
+    await a.ingest(
+      { 'bridge.txt': sampleWire('The old bridge will close for repairs in April.') },
+      T1,
+    );
+    const soon = await a.app.inject({ url: '/feed.xml' });
+    expect(soon.headers.etag).toBe(first.headers.etag);
+    await new Promise((r) => setTimeout(r, 450));
+    const later = await a.app.inject({ url: '/feed.xml' });
+    expect(later.headers.etag).not.toBe(first.headers.etag);
+    expect((await new Parser().parseString(later.body)).items).toHaveLength(2);
+  });
+
   it('builds the XML once per change of the articles, not per request, and concurrent misses share one build', async () => {
     a = await testApp();
     await a.ingest(

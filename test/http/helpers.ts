@@ -48,6 +48,8 @@ export async function testApp(
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.confirmCooldownMs !== undefined ? { confirmCooldownMs: opts.confirmCooldownMs } : {}),
     ...(opts.healthTimeoutMs ? { healthTimeoutMs: opts.healthTimeoutMs } : {}),
+    // Tests see a change at once unless they test the freshness window itself.
+    feedFreshMs: opts.feedFreshMs ?? 0,
   });
   const ta: TestApp = {
     t,
