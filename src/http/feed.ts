@@ -8,7 +8,7 @@ import type { ArticleStore } from '../store/articles.js';
 import { safeHttpUrl } from '../templates/safe.js';
 import { notModified } from './conditional.js';
 import type { FeedCache } from './feed-cache.js';
-import { html, pageCsp, raw, sendPage } from './html.js';
+import { feedLink, html, pageCsp, raw, sendPage } from './html.js';
 
 /** Readers may reuse the feed for five minutes, then ask again with their validators. */
 const FEED_CACHE_CONTROL = 'public, max-age=300';
@@ -61,12 +61,7 @@ function articlePage(reply: FastifyReply, config: Config, a: Article): FastifyRe
     siteName: config.siteName,
     title: cleanLine(a.title) || 'Story',
     body,
-    head: html`<link
-      rel="alternate"
-      type="application/rss+xml"
-      href="/feed.xml"
-      title="${config.siteName}"
-    />`,
+    head: feedLink(config.siteName),
     csp: pageCsp(imageSources(config)),
   });
 }

@@ -48,6 +48,16 @@ const CSS_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`
 // Whole, so that a formatter reflowing the page template cannot change the hashed bytes.
 const STYLE = raw(`<style>${CSS}</style>`);
 
+/** `<link rel="alternate">` to the feed, so that browsers and readers find it from any page. */
+export function feedLink(siteName: string): SafeHtml {
+  return html`<link
+    rel="alternate"
+    type="application/rss+xml"
+    href="/feed.xml"
+    title="${siteName}"
+  />`;
+}
+
 /** The policy of our own pages; `images` adds image sources (an article's pictures). */
 export function pageCsp(images: readonly string[] = []): string {
   return [

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { InvalidSubscriberError } from '../errors.js';
-import { html, sendPage, wantsJson, type SafeHtml } from './html.js';
+import { feedLink, html, sendPage, wantsJson, type SafeHtml } from './html.js';
 import type { Signup } from './signup.js';
 
 const SubscribeBody = z.object({
@@ -32,12 +32,7 @@ export async function subscriptionRoutes(
   app.get('/', async (_req, reply) =>
     sendPage(reply, 200, {
       ...show(config.siteName, subscribeForm(config)),
-      head: html`<link
-        rel="alternate"
-        type="application/rss+xml"
-        href="/feed.xml"
-        title="${config.siteName}"
-      />`,
+      head: feedLink(config.siteName),
     }),
   );
 

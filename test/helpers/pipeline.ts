@@ -5,6 +5,9 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createContext, type Context } from '../../src/context.js';
 import { createLogger } from '../../src/log.js';
 import { createJobDeps } from '../../src/pipeline.js';
+import { waitForArticles } from '../../src/delivery/progress.js';
+import { sendEdition } from '../../src/delivery/send.js';
+import { expandPaths, ingestFiles } from '../../src/ingest.js';
 import type { JobDeps } from '../../src/jobs/index.js';
 import { QUEUE_NAMES } from '../../src/queues.js';
 import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../src/workers.js';
@@ -24,6 +27,12 @@ export interface TestPipeline {
     n: number,
     opts?: { tz?: (i: number) => string | null; domain?: string },
   ): Promise<string[]>;
+  /** Ingests CONTENT_DIR and waits until an article worker has processed every file. */
+  ingest(): Promise<void>;
+  /** Makes an edition of what is new and schedules it now; its id. An article worker must run. */
+  send(): Promise<string>;
+  /** `ingest()` then `send()`. */
+  publish(): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -75,6 +84,24 @@ export async function testPipeline(
         ids.push(subscriber.id);
       }
       return ids;
+    },
+    async ingest() {
+      await ingestFiles(await expandPaths([config.contentDir]), {
+        store: ctx.articles,
+        queues: ctx.queues,
+        siteUrl: config.siteUrl,
+      });
+      await waitForArticles(ctx);
+    },
+    async send() {
+      await waitForArticles(ctx);
+      const sent = await sendEdition(ctx, { schedule: { mode: 'now' } });
+      if (sent.outcome !== 'queued') throw new Error('no edition: nothing new to send');
+      return sent.editionId;
+    },
+    async publish() {
+      await t.ingest();
+      return t.send();
     },
     async cleanup() {
       await t.workers?.close(5_000);

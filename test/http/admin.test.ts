@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
-import { sendEdition } from '../../src/delivery/send.js';
+import { waitForEdition } from '../../src/delivery/progress.js';
 import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from './helpers.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -88,19 +87,17 @@ describe('admin routes', () => {
       { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
       new Date(),
     );
-    await waitForArticles(a.t.ctx);
-    const sent = await sendEdition(a.t.ctx, { schedule: { mode: 'now' } });
-    if (sent.outcome !== 'queued') throw new Error('no edition');
-    await waitForEdition(a.t.ctx, sent.editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    const editionId = await a.t.send();
+    await waitForEdition(a.t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
 
     const report = await a.app.inject({
-      url: `/admin/editions/${sent.editionId}?state=sent`,
+      url: `/admin/editions/${editionId}?state=sent`,
       headers: bearer(ADMIN_TOKEN),
     });
     expect(report.statusCode).toBe(200);
     const body = JSON.parse(report.body);
     expect(body.editions[0]).toMatchObject({
-      id: sent.editionId,
+      id: editionId,
       deliveries: { sent: 2, total: 2 },
     });
     expect(body.records.list.map((r: { email: string }) => r.email).sort()).toEqual([
@@ -113,16 +110,16 @@ describe('admin routes', () => {
       method: 'POST',
       url: '/admin/resend',
       headers: bearer(ADMIN_TOKEN),
-      payload: { edition: sent.editionId, to: 'reader1@example.org', reason: 'lost in a filter' },
+      payload: { edition: editionId, to: 'reader1@example.org', reason: 'lost in a filter' },
     });
     expect(res.statusCode).toBe(202);
     expect(JSON.parse(res.body)).toEqual({
-      editionId: sent.editionId,
+      editionId: editionId,
       mode: 'to-one',
       recipients: 1,
       batches: 1,
     });
-    const progress = await waitForEdition(a.t.ctx, sent.editionId, {
+    const progress = await waitForEdition(a.t.ctx, editionId, {
       timeoutMs: 15_000,
       intervalMs: 50,
     });
@@ -132,14 +129,14 @@ describe('admin routes', () => {
     );
     expect(audit.entries[0]).toMatchObject({
       action: 'resend',
-      editionId: sent.editionId,
+      editionId: editionId,
       mode: 'to-one',
       recipients: 1,
       reason: 'lost in a filter',
       actor: 'admin-api',
     });
     const ids = await a.t.ctx.subscribers.findByEmail('reader1@example.org');
-    expect((await a.t.ctx.deliveries.get(sent.editionId, ids!.id))?.resends).toBe(1);
+    expect((await a.t.ctx.deliveries.get(editionId, ids!.id))?.resends).toBe(1);
   });
 
   it('bad resend requests are 4xx JSON, never 500', async () => {

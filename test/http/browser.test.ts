@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
-import { sendEdition } from '../../src/delivery/send.js';
+import { waitForEdition } from '../../src/delivery/progress.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import {
   ADMIN_TOKEN,
@@ -89,15 +88,13 @@ describe('in a browser (headless Chromium)', () => {
       { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
       new Date(),
     );
-    await waitForArticles(a.t.ctx);
-    const sent = await sendEdition(a.t.ctx, { schedule: { mode: 'now' } });
-    if (sent.outcome !== 'queued') throw new Error('no edition');
-    await waitForEdition(a.t.ctx, sent.editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    const editionId = await a.t.send();
+    await waitForEdition(a.t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
     expect(sink.received).toHaveLength(2);
     const digest = await simpleParser(sink.received[1]!.raw);
     const digestHtml = digest.html as string;
 
-    await page.goto(linkTo(digestHtml, `/editions/${sent.editionId}`));
+    await page.goto(linkTo(digestHtml, `/editions/${editionId}`));
     expect(await page.content()).toContain('The harbour reopened on Monday');
 
     const unsubscribeUrl = linkTo(digestHtml, '/unsubscribe?token=');

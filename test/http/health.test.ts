@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
-import { sendEdition } from '../../src/delivery/send.js';
+import { waitForEdition } from '../../src/delivery/progress.js';
 import { buildApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createRedis } from '../../src/redis.js';
@@ -120,16 +119,8 @@ describe('GET /metrics', () => {
         'harbour.txt',
         sampleWire('The harbour reopened on Monday, after a week of storms.'),
       );
-      const { expandPaths, ingestFiles } = await import('../../src/ingest.js');
-      await ingestFiles(await expandPaths([t.config.contentDir]), {
-        store: t.ctx.articles,
-        queues: t.ctx.queues,
-        siteUrl: t.config.siteUrl,
-      });
-      await waitForArticles(t.ctx);
-      const sent = await sendEdition(t.ctx, { schedule: { mode: 'now' } });
-      if (sent.outcome !== 'queued') throw new Error('no edition');
-      await waitForEdition(t.ctx, sent.editionId, { timeoutMs: 15_000, intervalMs: 50 });
+      const editionId = await t.publish();
+      await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
 
       await app.inject({ url: '/healthz' });
       const res = await app.inject({ url: '/metrics' });

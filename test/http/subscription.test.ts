@@ -1,7 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
-import { sendEdition } from '../../src/delivery/send.js';
+import { waitForEdition } from '../../src/delivery/progress.js';
 import { recipientLinks } from '../../src/mail/links.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { eventually, linkTo, sampleWire, testApp, type TestApp } from './helpers.js';
@@ -94,10 +93,8 @@ describe('subscription: double opt-in and one-click unsubscribe', () => {
       { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
       new Date(),
     );
-    await waitForArticles(a.t.ctx);
-    const sent = await sendEdition(a.t.ctx, { schedule: { mode: 'now' } });
-    if (sent.outcome !== 'queued') throw new Error('no edition');
-    const progress = await waitForEdition(a.t.ctx, sent.editionId, {
+    const editionId = await a.t.send();
+    const progress = await waitForEdition(a.t.ctx, editionId, {
       timeoutMs: 15_000,
       intervalMs: 50,
     });

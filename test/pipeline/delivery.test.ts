@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendEdition } from '../../src/delivery/send.js';
-import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
-import { expandPaths, ingestFiles } from '../../src/ingest.js';
+import { waitForEdition } from '../../src/delivery/progress.js';
 import { startSmtpSink, type SinkOptions, type SmtpSink } from '../helpers/smtp.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
@@ -32,19 +30,9 @@ describe('delivery against a real SMTP server', () => {
       sampleWire('The harbour reopened on Monday, after a week of storms.'),
     );
     t.startWorkers();
-    await ingestFiles(await expandPaths([t.config.contentDir]), {
-      store: t.ctx.articles,
-      queues: t.ctx.queues,
-      siteUrl: t.config.siteUrl,
-    });
-    await waitForArticles(t.ctx);
-    const sent = await sendEdition(t.ctx, { schedule: { mode: 'now' } });
-    if (sent.outcome !== 'queued') throw new Error('no edition');
-    const progress = await waitForEdition(t.ctx, sent.editionId, {
-      timeoutMs: 15_000,
-      intervalMs: 50,
-    });
-    return { editionId: sent.editionId, ids, progress };
+    const editionId = await t.publish();
+    const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    return { editionId, ids, progress };
   }
 
   it('451 then 250: throttled, then one mail after a retry', async () => {

@@ -1,6 +1,3 @@
-import { sendEdition } from '../../../src/delivery/send.js';
-import { waitForArticles } from '../../../src/delivery/progress.js';
-import { expandPaths, ingestFiles } from '../../../src/ingest.js';
 import { messageIdFor } from '../../../src/mail/ids.js';
 import { QUEUE_NAMES } from '../../../src/queues.js';
 import type { DeliveryState } from '../../../src/store/deliveries.js';
@@ -118,15 +115,7 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
         'harbour.txt',
         sampleWire('The harbour reopened on Monday, after a week of storms.'),
       );
-      await ingestFiles(await expandPaths([t.config.contentDir]), {
-        store: t.ctx.articles,
-        queues: t.ctx.queues,
-        siteUrl: t.config.siteUrl,
-      });
-      await waitForArticles(t.ctx);
-      const sent = await sendEdition(t.ctx, { schedule: { mode: 'now' } });
-      if (sent.outcome !== 'queued') throw new Error('no edition was made');
-      return sent.editionId;
+      return t.publish();
     },
     messageId: (editionId, id) => messageIdFor(editionId, id, DOMAIN),
     async audit(editionId, allowed = ['sent', 'uncertain']) {
