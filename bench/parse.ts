@@ -1,0 +1,50 @@
+/**
+ * Parse time per article: every file of CONTENT_DIR (default content/) and the reference sample
+ * when it is beside the checkout, each against a baseline measured in the same run: marked's
+ * lexer on the same text, the floor of any parser that reads it once.
+ *
+ *   npx tsx bench/parse.ts [--runs 2000]
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Lexer } from 'marked';
+import { parseArticle } from '../src/article/index.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '2000' } } });
+const runs = Number(values.runs);
+const dir = process.env.CONTENT_DIR ?? 'content';
+const files = readdirSync(dir)
+  .filter((f) => /\.(md|markdown|txt)$/.test(f))
+  .map((f) => join(dir, f));
+const seed = resolve('..', 'shared', 'seed', 'wire-article.txt');
+if (existsSync(seed)) files.unshift(seed);
+
+/** Median µs per call over five rounds of `runs` calls, after a warm-up round. */
+function time(fn: () => unknown): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < 6; r++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) fn();
+    if (r > 0) rounds.push(Number(process.hrtime.bigint() - start) / 1000 / runs);
+  }
+  return rounds.sort((a, b) => a - b)[2]!;
+}
+
+const at = new Date('2026-01-01T00:00:00Z');
+console.log(
+  `parse: median of 5 × ${runs} runs per file; baseline: marked's lexer on the same text`,
+);
+console.log('file                                   KB   parse µs  lexer µs  parse / lexer');
+for (const file of files) {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  const parse = time(() =>
+    parseArticle(bytes, { file, siteUrl: 'https://news.example', fallbackPublishedAt: at }),
+  );
+  const lex = time(() => new Lexer().lex(text));
+  const name = file.length > 36 ? `…${file.slice(-35)}` : file;
+  console.log(
+    `${name.padEnd(36)} ${(bytes.length / 1024).toFixed(1).padStart(5)} ${parse.toFixed(0).padStart(9)} ${lex.toFixed(0).padStart(9)} ${(parse / lex).toFixed(2).padStart(13)}×`,
+  );
+}
