@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
 import { openBed, seeded, type Bed } from './support/bed.js';
-import { recordFault } from './support/summary.js';
+import { recordAudit } from './support/summary.js';
 
 const RECIPIENTS = 2000;
 const KILLS = 20;
@@ -69,14 +69,12 @@ describe('worker SIGKILLed at random moments during an edition', () => {
       `kills at ${moments.join(', ')} messages; in flight at the kills ${inFlight.size}; ` +
         `uncertain ${audit.uncertain}; sent ${progress.sent}; copies at the server ${sink.accepted.length}`,
     );
-    recordFault({
-      fault: `worker SIGKILL ×${KILLS} in one edition (seeds 1–${KILLS})`,
-      tried: moments.length,
-      recipients: RECIPIENTS,
-      lost: audit.lost,
-      doubled: audit.doubled,
-      uncertain: audit.uncertain,
-    });
+    recordAudit(
+      `worker SIGKILL ×${KILLS} in one edition (seeds 1–${KILLS})`,
+      moments.length,
+      RECIPIENTS,
+      audit,
+    );
 
     expect(audit.doubled).toBe(0);
     expect(audit.lost).toBe(0);

@@ -3,7 +3,7 @@ import { waitForEdition } from '../../src/delivery/progress.js';
 import { DELIVERY_STATES } from '../../src/store/deliveries.js';
 import { createKeys } from '../../src/store/keys.js';
 import { openBed, type Bed } from './support/bed.js';
-import { recordFault } from './support/summary.js';
+import { recordAudit } from './support/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RECIPIENTS = 1000;
@@ -34,14 +34,7 @@ async function checkRecords(bed: Bed, editionId: string, fault: string) {
   });
   const audit = await bed.audit(editionId);
   const evicted = /evicted_keys:(\d+)/.exec(String(await bed.redis.cli('INFO', 'stats')))?.[1];
-  recordFault({
-    fault,
-    tried: 1,
-    recipients: RECIPIENTS,
-    lost: audit.lost,
-    doubled: audit.doubled,
-    uncertain: audit.uncertain,
-  });
+  recordAudit(fault, 1, RECIPIENTS, audit);
   expect(evicted).toBe('0');
   expect(audit).toMatchObject({ lost: 0, doubled: 0, unrecorded: 0 });
   expect(progress).toMatchObject({ queued: 0, sending: 0, failed: 0 });

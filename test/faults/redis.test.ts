@@ -4,7 +4,7 @@ import { TEST_SECRET } from '../helpers/pipeline.js';
 import { spawnGazette, type Child } from '../helpers/children.js';
 import { openBed, type Bed } from './support/bed.js';
 import { freePort, startOwnRedis, type OwnRedis } from './support/redis-server.js';
-import { recordFault } from './support/summary.js';
+import { recordAudit, recordFault } from './support/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,14 +28,7 @@ describe('Redis faults', () => {
       intervalMs: 100,
     });
     const audit = await b.audit(editionId);
-    recordFault({
-      fault,
-      tried,
-      recipients: b.ids.length,
-      lost: audit.lost,
-      doubled: audit.doubled,
-      uncertain: audit.uncertain,
-    });
+    recordAudit(fault, tried, b.ids.length, audit);
     expect(audit).toMatchObject({ lost: 0, doubled: 0, unrecorded: 0 });
     expect(progress).toMatchObject({ queued: 0, sending: 0, failed: 0 });
     return { progress, audit };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
 import { openBed, type Bed } from './support/bed.js';
-import { recordFault } from './support/summary.js';
+import { recordAudit } from './support/summary.js';
 
 const RECIPIENTS = 1500;
 
@@ -43,14 +43,7 @@ describe('SIGTERM while a worker is sending', () => {
     bed.spawnWorker();
     const done = await waitForEdition(bed.t.ctx, editionId, { timeoutMs: 60_000, intervalMs: 100 });
     const audit = await bed.audit(editionId, ['sent']);
-    recordFault({
-      fault: 'worker SIGTERM mid-send, then restarted',
-      tried: 1,
-      recipients: RECIPIENTS,
-      lost: audit.lost,
-      doubled: audit.doubled,
-      uncertain: audit.uncertain,
-    });
+    recordAudit('worker SIGTERM mid-send, then restarted', 1, RECIPIENTS, audit);
     expect(done).toMatchObject({ sent: RECIPIENTS, uncertain: 0, failed: 0 });
     expect(audit).toMatchObject({ lost: 0, doubled: 0 });
   });

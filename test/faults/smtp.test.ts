@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
 import type { DeliveryState } from '../../src/store/deliveries.js';
 import { openBed, type Bed, type BedOptions } from './support/bed.js';
-import { recordFault } from './support/summary.js';
+import { recordAudit } from './support/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,14 +34,7 @@ describe('SMTP faults', () => {
       intervalMs: 50,
     });
     const audit = await b.audit(editionId, allowed);
-    recordFault({
-      fault,
-      tried,
-      recipients: b.ids.length,
-      lost: audit.lost,
-      doubled: audit.doubled,
-      uncertain: audit.uncertain,
-    });
+    recordAudit(fault, tried, b.ids.length, audit);
     expect(audit).toMatchObject({ lost: 0, doubled: 0, unrecorded: 0 });
     return { progress, audit };
   }

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
@@ -14,8 +14,6 @@ import {
   type TestApp,
 } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 /**
  * A person in a real browser: subscribes through the form, confirms from the mail, gets a
  * digest, opens "view in browser", and leaves through the unsubscribe page's button. No script
@@ -28,23 +26,7 @@ describe('in a browser (headless Chromium)', () => {
 
   beforeAll(async () => {
     // Never a silent skip: CI installs Chromium (.ci/run), and a machine without it must say so.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
-      );
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     sink = await startSmtpSink();
     a = await testApp({ SMTP_URL: sink.url, ADMIN_TOKEN }, { port: await freePort() });
     await a.listen();

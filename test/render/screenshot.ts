@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { makeEdition } from '../../src/edition/edition.js';
 import { recipientLinks } from '../../src/mail/links.js';
 import { personalize } from '../../src/templates/personalize.js';
@@ -29,18 +29,7 @@ function picture(url: string): string {
 
 const html = htmlFile ? await readFile(htmlFile, 'utf8') : await sampleHtml();
 await mkdir(outDir, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   for (const width of [600, 375]) {
     const page = await browser.newPage({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });

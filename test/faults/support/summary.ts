@@ -23,6 +23,23 @@ export function recordFault(row: FaultRow): void {
   appendFileSync(SUMMARY_LINES, `${JSON.stringify(row)}\n`);
 }
 
+/** One fault's row from what its audit found. */
+export function recordAudit(
+  fault: string,
+  tried: number,
+  recipients: number,
+  audit: Pick<FaultRow, 'lost' | 'doubled' | 'uncertain'>,
+): void {
+  recordFault({
+    fault,
+    tried,
+    recipients,
+    lost: audit.lost,
+    doubled: audit.doubled,
+    uncertain: audit.uncertain,
+  });
+}
+
 export function formatTable(rows: readonly FaultRow[]): string {
   const head = ['fault', 'tried', 'recipients', 'lost', 'doubled', 'uncertain'];
   const body = rows.map((r) => [
