@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from '../context.js';
 import { InvalidSubscriberError, NotFoundError } from '../errors.js';
 import type { DeliveryState } from '../store/deliveries.js';
+import { createKeys } from '../store/keys.js';
 
 export interface ResendRequest {
   editionId: string;
@@ -118,7 +119,7 @@ export interface AuditEntry {
 }
 
 async function audit(ctx: Pick<Context, 'redis' | 'config'>, entry: AuditEntry): Promise<void> {
-  const key = `${ctx.config.prefix}:db:audit`;
+  const key = createKeys(ctx.config.prefix).audit;
   await ctx.redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, 9_999).exec();
 }
 
@@ -127,6 +128,6 @@ export async function readAudit(
   ctx: Pick<Context, 'redis' | 'config'>,
   limit = 50,
 ): Promise<AuditEntry[]> {
-  const rows = await ctx.redis.lrange(`${ctx.config.prefix}:db:audit`, 0, limit - 1);
+  const rows = await ctx.redis.lrange(createKeys(ctx.config.prefix).audit, 0, limit - 1);
   return rows.map((r) => JSON.parse(r) as AuditEntry);
 }

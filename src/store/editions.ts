@@ -62,10 +62,6 @@ export function createEditionStore({ redis, prefix }: { redis: Redis; prefix: st
       return true;
     },
 
-    async candidateCount(): Promise<number> {
-      return redis.zcard(keys.articleCandidates);
-    },
-
     /**
      * A new edition of the newest candidates (top story first), named `baseId`, else `baseId-2`, …
      * Undefined when there is nothing new to send.
