@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
-import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from './helpers.js';
+import { ADMIN_TOKEN, testApp, type TestApp } from './helpers.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const basic = (user: string, password: string) => ({
@@ -82,13 +82,7 @@ describe('admin routes', () => {
 
     // One edition delivered to two readers (outbox transport).
     await a.t.addSubscribers(2);
-    a.t.startWorkers();
-    await a.ingest(
-      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
-      new Date(),
-    );
-    const editionId = await a.t.send();
-    await waitForEdition(a.t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    const { editionId } = await a.deliverEdition();
 
     const report = await a.app.inject({
       url: `/admin/editions/${editionId}?state=sent`,

@@ -2,17 +2,8 @@ import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import {
-  ADMIN_TOKEN,
-  eventually,
-  freePort,
-  linkTo,
-  sampleWire,
-  testApp,
-  type TestApp,
-} from './helpers.js';
+import { ADMIN_TOKEN, eventually, freePort, linkTo, testApp, type TestApp } from './helpers.js';
 
 /**
  * A person in a real browser: subscribes through the form, confirms from the mail, gets a
@@ -65,13 +56,7 @@ describe('in a browser (headless Chromium)', () => {
     expect(sub).toMatchObject({ status: 'active', name: 'Robin' });
 
     // The next edition reaches them; its links lead back here.
-    a.t.startWorkers();
-    await a.ingest(
-      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
-      new Date(),
-    );
-    const editionId = await a.t.send();
-    await waitForEdition(a.t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    const { editionId } = await a.deliverEdition();
     expect(sink.received).toHaveLength(2);
     const digest = await simpleParser(sink.received[1]!.raw);
     const digestHtml = digest.html as string;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
+import { waitForEdition, type EditionProgress } from '../../src/delivery/progress.js';
 import { expandPaths, ingestFiles } from '../../src/ingest.js';
 import type { MailTransport } from '../../src/mail/transport.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
@@ -14,6 +15,8 @@ export interface TestApp {
   origin?: string;
   listen(): Promise<string>;
   ingest(files: Record<string, string>, now: Date): Promise<void>;
+  /** Starts the workers, delivers an edition of one new story and waits until its work has ended. */
+  deliverEdition(): Promise<{ editionId: string; progress: EditionProgress }>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,19 @@ export async function testApp(
         siteUrl: t.config.siteUrl,
         now: () => now,
       });
+    },
+    async deliverEdition() {
+      t.startWorkers();
+      await ta.ingest(
+        { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
+        new Date(),
+      );
+      const editionId = await t.send();
+      const progress = await waitForEdition(t.ctx, editionId, {
+        timeoutMs: 15_000,
+        intervalMs: 50,
+      });
+      return { editionId, progress };
     },
     async close() {
       await app.close();

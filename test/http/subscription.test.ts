@@ -1,9 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
 import { recipientLinks } from '../../src/mail/links.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { eventually, linkTo, sampleWire, testApp, type TestApp } from './helpers.js';
+import { eventually, linkTo, testApp, type TestApp } from './helpers.js';
 
 const form = (body: Record<string, string>) => ({
   method: 'POST' as const,
@@ -88,16 +87,7 @@ describe('subscription: double opt-in and one-click unsubscribe', () => {
     expect(multipart.statusCode).toBe(200);
     expect((await subscribers.get(pending!.id))?.status).toBe('unsubscribed');
 
-    a.t.startWorkers();
-    await a.ingest(
-      { 'harbour.txt': sampleWire('The harbour reopened on Monday, after a week of storms.') },
-      new Date(),
-    );
-    const editionId = await a.t.send();
-    const progress = await waitForEdition(a.t.ctx, editionId, {
-      timeoutMs: 15_000,
-      intervalMs: 50,
-    });
+    const { progress } = await a.deliverEdition();
     expect(progress).toMatchObject({ sent: 1, failed: 0 });
     expect(sink.received.slice(1).map((m) => m.to)).toEqual([[bo.email]]);
   });
