@@ -27,9 +27,8 @@ COPY --chown=root:root package.json ./
 COPY --chown=root:root --from=deps /app/node_modules ./node_modules
 COPY --chown=root:root --from=build /app/dist ./dist
 COPY --chown=root:root bin ./bin
-# Compiled code reads the MJML templates from src/templates (tsc does not copy them). Without
-# src/cli.ts in the image, bin/gazette.js runs dist/.
-COPY --chown=root:root src/templates ./src/templates
+# The build put the templates and Redis scripts beside the compiled code. Without src/cli.ts in
+# the image, bin/gazette.js runs dist/.
 COPY --chown=root:root content ./content
 # The code is root's and read-only to the process; only the outbox is writable.
 RUN mkdir -p /app/out/outbox && chown -R node:node /app/out

@@ -38,12 +38,15 @@ export async function buildCompiledTree(): Promise<CompiledTree> {
       if (err.code !== 2) throw err; // 2: emitted with type errors
     });
     mkdirSync(join(dir, 'bin'));
-    mkdirSync(join(dir, 'src'));
     copyFileSync(resolve(ROOT, 'bin/gazette.js'), join(dir, 'bin/gazette.js'));
     copyFileSync(resolve(ROOT, 'package.json'), join(dir, 'package.json'));
     symlinkSync(resolve(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    // Compiled code reads the MJML templates from src/templates, as in the Docker image.
-    symlinkSync(resolve(ROOT, 'src/templates'), join(dir, 'src/templates'));
+    // The templates and Redis scripts beside the compiled code, as `npm run build` leaves them.
+    await promisify(execFile)(
+      process.execPath,
+      [resolve(ROOT, 'scripts/copy-assets.js'), join(dir, 'dist')],
+      { cwd: ROOT },
+    );
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;

@@ -1,32 +1,15 @@
 import type { Redis } from '../redis.js';
 import { createKeys } from './keys.js';
-import { toRecord, TRANSITION, type Wire } from './delivery-script.js';
+import {
+  DELIVERY_STATES,
+  toRecord,
+  type DeliveryRecord,
+  type DeliveryState,
+  type Wire,
+} from './delivery-record.js';
+import { loadScript } from './scripts.js';
 
-export const DELIVERY_STATES = [
-  'queued',
-  'sending',
-  'sent',
-  'failed',
-  'bounced',
-  'uncertain',
-] as const;
-export type DeliveryState = (typeof DELIVERY_STATES)[number];
-
-/** One record per (edition, subscriber): the durable truth of who got what. */
-export interface DeliveryRecord {
-  state: DeliveryState;
-  attempts: number;
-  lastError?: string;
-  messageId?: string;
-  response?: string;
-  queuedAt: string;
-  updatedAt: string;
-  sentAt?: string;
-  /** How many times an operator asked for this record to be sent again. */
-  resends?: number;
-  /** The deliver job that last took it to `sending`: a re-run of that same job knows it crashed. */
-  owner?: string;
-}
+export { DELIVERY_STATES, type DeliveryRecord, type DeliveryState };
 
 export interface TransitionPatch {
   lastError?: string;
@@ -53,19 +36,12 @@ export interface TransitionStep {
 export type TransitionOutcome =
   { state: DeliveryState | 'none' | undefined; error?: undefined } | { error: Error };
 
-type RedisWithTransition = Redis & {
-  gazetteTransition(...args: (string | number)[]): Promise<string | null>;
-};
+/** The script is told the states in the order of its keys, so they are listed once, here. */
+const STATE_LIST = DELIVERY_STATES.join(',');
 
 export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: string }) {
   const keys = createKeys(prefix);
-  const r = redis as RedisWithTransition;
-  if (!('gazetteTransition' in redis)) {
-    redis.defineCommand('gazetteTransition', {
-      numberOfKeys: 1 + DELIVERY_STATES.length,
-      lua: TRANSITION,
-    });
-  }
+  const transitionScript = loadScript(redis, 'transition-delivery');
   // Two scripts a message: the keys of the editions in flight are built once, not each time.
   const keyCache = new Map<string, string[]>();
   const scriptKeys = (edition: string) => {
@@ -92,12 +68,12 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
     if (patch.owner) p.j = patch.owner;
     if (patch.queuedBefore) p.b = patch.queuedBefore.toISOString();
     return [
-      ...scriptKeys(step.edition),
       step.subscriber,
       step.from.join(','),
       step.to,
       (step.now ?? new Date()).toISOString(),
       JSON.stringify(p),
+      STATE_LIST,
     ];
   };
   const toResult = (result: unknown) => (result ?? undefined) as DeliveryState | 'none' | undefined;
@@ -115,9 +91,8 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       patch: TransitionPatch = {},
       now: Date = new Date(),
     ): Promise<DeliveryState | 'none' | undefined> {
-      return toResult(
-        await r.gazetteTransition(...scriptArgs({ edition, subscriber, from, to, patch, now })),
-      );
+      const step = { edition, subscriber, from, to, patch, now };
+      return toResult(await transitionScript.run(scriptKeys(edition), scriptArgs(step)));
     },
 
     /**
@@ -127,7 +102,9 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
      */
     async transitionMany(steps: readonly TransitionStep[]): Promise<TransitionOutcome[]> {
       const pipeline = redis.pipeline();
-      for (const step of steps) pipeline.gazetteTransition(...scriptArgs(step));
+      for (const step of steps) {
+        transitionScript.queue(pipeline, scriptKeys(step.edition), scriptArgs(step));
+      }
       const results = (await pipeline.exec()) ?? [];
       return steps.map((_, i) => {
         const [err, result] = results[i] ?? [new Error('no reply'), null];
@@ -143,14 +120,14 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
     ): Promise<string[]> {
       const pipeline = redis.pipeline();
       for (const id of subscribers) {
-        pipeline.gazetteTransition(
-          ...scriptKeys(edition),
-          id,
-          'none',
-          'queued',
-          now.toISOString(),
-          '{}',
-        );
+        const step = {
+          edition,
+          subscriber: id,
+          from: ['none'] as const,
+          to: 'queued' as const,
+          now,
+        };
+        transitionScript.queue(pipeline, scriptKeys(edition), scriptArgs(step));
       }
       const results = (await pipeline.exec()) ?? [];
       return subscribers.filter((_, i) => results[i]?.[1] === 'none');
@@ -192,12 +169,6 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       } while (cursor !== '0');
     },
   };
-}
-
-declare module 'ioredis' {
-  interface ChainableCommander {
-    gazetteTransition(...args: (string | number)[]): ChainableCommander;
-  }
 }
 
 export type DeliveryStore = ReturnType<typeof createDeliveryStore>;

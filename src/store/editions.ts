@@ -1,6 +1,7 @@
 import type { Redis } from '../redis.js';
 import type { RenderedEdition } from '../templates/render.js';
 import { createKeys } from './keys.js';
+import { loadScript } from './scripts.js';
 
 export type EditionStatus = 'created' | 'rendered';
 
@@ -15,31 +16,9 @@ export interface StoredEdition {
   sends: number;
 }
 
-/*
- * Claims the newest candidates for a new edition in one step, so that two `send`s at once never
- * put one article in two editions. KEYS: candidates, in-edition, edition hash, editions by date.
- * ARGV: edition id, limit, now (ISO), now (ms). Returns the ids claimed; an error if the id exists.
- */
-const CLAIM = `
-if redis.call('EXISTS', KEYS[3]) == 1 then return redis.error_reply('EXISTS') end
-local ids = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-if #ids == 0 then return ids end
-for _, id in ipairs(ids) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('SADD', KEYS[2], id)
-end
-redis.call('HSET', KEYS[3], 'id', ARGV[1], 'createdAt', ARGV[3], 'articleIds', cjson.encode(ids), 'status', 'created', 'sends', 0)
-redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
-return ids
-`;
-
-type RedisWithClaim = Redis & { gazetteClaim(...args: (string | number)[]): Promise<string[]> };
-
 export function createEditionStore({ redis, prefix }: { redis: Redis; prefix: string }) {
   const keys = createKeys(prefix);
-  const r = redis as RedisWithClaim;
-  if (!('gazetteClaim' in redis))
-    redis.defineCommand('gazetteClaim', { numberOfKeys: 4, lua: CLAIM });
+  const claim = loadScript(redis, 'claim-edition');
 
   const decode = (h: Record<string, string>): StoredEdition | undefined =>
     h.id
@@ -71,24 +50,20 @@ export function createEditionStore({ redis, prefix }: { redis: Redis; prefix: st
       limit: number,
       now: Date = new Date(),
     ): Promise<StoredEdition | undefined> {
+      // Two sends at once claim disjoint articles; the second takes the next free name.
       for (let n = 1; n < 1000; n++) {
         const id = n === 1 ? baseId : `${baseId}-${n}`;
-        try {
-          const ids = await r.gazetteClaim(
-            keys.articleCandidates,
-            keys.articlesInEdition,
-            keys.edition(id),
-            keys.editionsByDate,
-            id,
-            limit,
-            now.toISOString(),
-            now.getTime(),
-          );
-          if (ids.length === 0) return undefined;
-          return { id, createdAt: now.toISOString(), articleIds: ids, status: 'created', sends: 0 };
-        } catch (err) {
-          if (!String((err as Error).message).includes('EXISTS')) throw err;
-        }
+        const keyList = [
+          keys.articleCandidates,
+          keys.articlesInEdition,
+          keys.edition(id),
+          keys.editionsByDate,
+        ];
+        const args = [id, limit, now.toISOString(), now.getTime()];
+        const ids = (await claim.run(keyList, args)) as string[] | null;
+        if (ids === null) continue; // an edition of that name exists
+        if (ids.length === 0) return undefined;
+        return { id, createdAt: now.toISOString(), articleIds: ids, status: 'created', sends: 0 };
       }
       throw new Error(`too many editions named ${baseId}`);
     },

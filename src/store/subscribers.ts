@@ -1,11 +1,11 @@
 import { NotFoundError } from '../errors.js';
 import type { Redis } from '../redis.js';
 import { createSubscriberChanges } from '../subscribers/changes.js';
-import { REMOVE, luaScript } from '../subscribers/lua.js';
 import { decodeFlat, decodeSubscriber, type Subscriber } from '../subscribers/model.js';
 import { createSubscriberQueries } from '../subscribers/queries.js';
 import { createSubscriberUpserts } from '../subscribers/upsert.js';
 import { createKeys } from './keys.js';
+import { loadScript } from './scripts.js';
 
 export type {
   AddOutcome,
@@ -17,14 +17,13 @@ export type { SubscriberStatus } from '../subscribers/validate.js';
 export { prepareSubscriber } from '../subscribers/model.js';
 export { normalizeEmail, SUBSCRIBER_STATUSES } from '../subscribers/validate.js';
 
-const removeScript = luaScript(REMOVE);
-
 /**
  * Subscribers in Redis: a hash per subscriber, the address → id hash, the creation-ordered zset
  * and the set of active ids. Every write that touches more than one of them is one Lua script.
  */
 export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix: string }) {
   const keys = createKeys(prefix);
+  const removeScript = loadScript(redis, 'remove-subscriber');
 
   const get = async (id: string): Promise<Subscriber | undefined> =>
     decodeSubscriber(await redis.hgetall(keys.subscriber(id)));
@@ -64,7 +63,7 @@ export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix:
     async remove(email: string): Promise<Subscriber | undefined> {
       const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
       const args = [email.trim().toLowerCase(), keys.subscriber('')];
-      return decodeFlat(await removeScript.run(redis, indexes, args));
+      return decodeFlat(await removeScript.run(indexes, args));
     },
 
     ...createSubscriberQueries({ redis, keys, getMany }),

@@ -1,12 +1,9 @@
 import { NotFoundError } from '../errors.js';
 import type { Redis } from '../redis.js';
 import type { Keys } from '../store/keys.js';
-import { SET_FIELD, SET_STATUS, luaScript } from './lua.js';
+import { loadScript } from '../store/scripts.js';
 import type { Subscriber } from './model.js';
 import { cleanName, normalizeTimeZone, parseStatus, type SubscriberStatus } from './validate.js';
-
-const setStatusScript = luaScript(SET_STATUS);
-const setField = luaScript(SET_FIELD);
 
 interface Deps {
   redis: Redis;
@@ -21,6 +18,8 @@ const notFound = (id: string) => new NotFoundError(`no subscriber with id ${JSON
  * the ids whose status is active; each is idempotent; each throws NotFoundError for an unknown id.
  */
 export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
+  const setStatusScript = loadScript(redis, 'set-subscriber-status');
+  const setField = loadScript(redis, 'set-subscriber-field');
   /** `from`: the statuses the change applies to; from any other the record is left as it is. */
   const transition = async (
     id: string,
@@ -30,12 +29,7 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
   ): Promise<Subscriber> => {
     const allowed = from === 'any' ? '' : `,${from.join(',')},`;
     const k = [keys.subscriber(id), keys.subscribersActive];
-    const final = await setStatusScript.run(redis, k, [
-      id,
-      parseStatus(to),
-      allowed,
-      now.toISOString(),
-    ]);
+    const final = await setStatusScript.run(k, [id, parseStatus(to), allowed, now.toISOString()]);
     if (final === null) throw notFound(id);
     return mustGet(id);
   };
@@ -47,7 +41,7 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
     now = new Date(),
   ) => {
     const args = [field, value ?? '', now.toISOString()];
-    if ((await setField.run(redis, [keys.subscriber(id)], args)) === null) throw notFound(id);
+    if ((await setField.run([keys.subscriber(id)], args)) === null) throw notFound(id);
     return mustGet(id);
   };
 

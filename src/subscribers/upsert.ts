@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from '../redis.js';
 import type { Keys } from '../store/keys.js';
-import { UPSERT, luaScript } from './lua.js';
+import { loadScript } from '../store/scripts.js';
 import {
   prepareSubscriber,
   type AddOutcome,
@@ -9,8 +9,6 @@ import {
   type Subscriber,
   type SubscriberInput,
 } from './model.js';
-
-const upsert = luaScript(UPSERT);
 
 const newId = () => randomBytes(8).toString('hex');
 
@@ -22,6 +20,7 @@ interface Deps {
 
 /** Adding addresses, one (an operator, a form) or many (an import), with the same script. */
 export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
+  const upsert = loadScript(redis, 'upsert-subscribers');
   const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
 
   /** One script call for all rows; ids drawn again for the (2^-64) rows whose id was taken. */
@@ -35,7 +34,7 @@ export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
         const p = rows[i]!;
         args.push(p.email, newId(), p.name ?? '', p.tz ?? '', p.status);
       }
-      const reply = (await upsert.run(redis, indexes, args)) as string[];
+      const reply = (await upsert.run(indexes, args)) as string[];
       const again: number[] = [];
       for (const [n, i] of todo.entries()) {
         const outcome = reply[2 * n]!;

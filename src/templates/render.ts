@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import mjml2html from 'mjml';
@@ -24,9 +22,8 @@ export interface RenderedEdition {
   readonly placeholders: Placeholders;
 }
 
-// tsc copies no .mjml into dist/: compiled code reads the templates from src/templates.
-const here = fileURLToPath(new URL('.', import.meta.url));
-const views = existsSync(join(here, 'digest.mjml')) ? here : resolve(here, '../../src/templates');
+// The build copies the templates beside the compiled module (scripts/copy-assets.js).
+const views = fileURLToPath(new URL('.', import.meta.url));
 // Escaping is the default; `<%~ %>` appears only around our own partials' output.
 const htmlEngine = new Eta({ views, defaultExtension: '.mjml', cache: true, autoEscape: true });
 // The text part is not HTML: nothing to escape, the view is already clean text.
