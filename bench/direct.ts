@@ -8,12 +8,8 @@
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import {
-  nodemailerOptionsFor,
-  prepareEditionMessage,
-  recipientLinks,
-  renderRaw,
-} from '../src/mail/compose.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/mail/compose.js';
+import { nodemailerOptionsFor } from './reference.js';
 import { createSmtpTransport } from '../src/mail/transport.js';
 import { benchConfig, renderBenchEdition } from './edition.js';
 

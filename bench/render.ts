@@ -4,13 +4,9 @@
  *   npx tsx bench/render.ts      (or `npm run bench -- --only render`)
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import {
-  nodemailerOptionsFor,
-  prepareEditionMessage,
-  recipientLinks,
-  renderRaw,
-} from '../src/mail/compose.js';
-import { createPersonalizer } from '../src/templates/personalize.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/mail/compose.js';
+import { nodemailerOptionsFor } from './reference.js';
+import { createPersonalizer } from './personalizer.js';
 import type { RenderedEdition } from '../src/templates/render.js';
 import { benchConfig, renderBenchEdition } from './edition.js';
 

@@ -19,7 +19,6 @@ import { encodeQpChunk } from './qp.js';
 
 export { listIdFor, messageIdFor } from './ids.js';
 export { recipientLinks, type RecipientLinks } from './links.js';
-export { nodemailerOptionsFor } from './reference.js';
 
 export interface ComposeOptions {
   /** MAIL_FROM: `Name <address>` or `address`. */

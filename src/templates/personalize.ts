@@ -25,28 +25,13 @@ export function splitAtPlaceholders(template: string, placeholders: Placeholders
   return { parts, slots };
 }
 
-export function fill(split: SplitTemplate, values: Readonly<Record<Slot, string>>): string {
+function fill(split: SplitTemplate, values: Readonly<Record<Slot, string>>): string {
   let out = split.parts[0]!;
   for (let i = 0; i < split.slots.length; i++) out += values[split.slots[i]!] + split.parts[i + 1]!;
   return out;
 }
 
-/**
- * Byte-level personalisation: the static parts are UTF-8 encoded once, and each copy is one
- * Buffer.concat. String replacement is slower once a 64 K+ string holds non-Latin-1 text.
- */
-export function createPersonalizer(
-  rendered: RenderedEdition,
-): (recipient: RecipientValues) => { html: Buffer; text: Buffer } {
-  const html = toBuffers(splitAtPlaceholders(rendered.html, rendered.placeholders));
-  const text = toBuffers(splitAtPlaceholders(rendered.text, rendered.placeholders));
-  return (recipient) => {
-    const v = slotValues(recipient);
-    return { html: splice(html, v.html), text: splice(text, v.text) };
-  };
-}
-
-/** One recipient's copy as strings (tests, previews); senders use createPersonalizer or compose. */
+/** One recipient's copy as strings (tests, previews); senders use the composer's byte-level splice. */
 export function personalize(
   rendered: RenderedEdition,
   recipient: RecipientValues,
@@ -67,18 +52,6 @@ export function publicCopy(
     unsubscribeUrl: `${siteUrl}/unsubscribe`,
     preferencesUrl: `${siteUrl}/preferences`,
   });
-}
-
-export function toBuffers(split: SplitTemplate): SplitTemplate<Buffer> {
-  return { parts: split.parts.map((p) => Buffer.from(p, 'utf8')), slots: split.slots };
-}
-
-function splice(split: SplitTemplate<Buffer>, values: Readonly<Record<Slot, string>>): Buffer {
-  const chunks: Buffer[] = [split.parts[0]!];
-  for (let i = 0; i < split.slots.length; i++) {
-    chunks.push(Buffer.from(values[split.slots[i]!], 'utf8'), split.parts[i + 1]!);
-  }
-  return Buffer.concat(chunks);
 }
 
 function escapeRegExp(s: string): string {

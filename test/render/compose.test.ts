@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeEdition } from '../../src/edition/edition.js';
 import {
   messageIdFor,
-  nodemailerOptionsFor,
   prepareEditionMessage,
   recipientLinks,
   renderRaw,
@@ -13,6 +12,7 @@ import {
   type Recipient,
 } from '../../src/mail/compose.js';
 import { encodeQpChunk } from '../../src/mail/qp.js';
+import { nodemailerOptionsFor } from '../../bench/reference.js';
 import { verifyToken } from '../../src/mail/tokens.js';
 import { personalize } from '../../src/templates/personalize.js';
 import { renderEdition, type RenderedEdition } from '../../src/templates/render.js';

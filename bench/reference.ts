@@ -1,14 +1,15 @@
 import type { SendMailOptions } from 'nodemailer';
-import { cleanLine } from '../edition/clean.js';
-import { personalize } from '../templates/personalize.js';
-import type { RenderedEdition } from '../templates/render.js';
-import { domainOf, parseMailbox } from './headers.js';
-import type { ComposeOptions, Recipient } from './compose.js';
-import { listIdFor, messageIdFor } from './ids.js';
+import { cleanLine } from '../src/edition/clean.js';
+import { personalize } from '../src/templates/personalize.js';
+import type { RenderedEdition } from '../src/templates/render.js';
+import { domainOf, parseMailbox } from '../src/mail/headers.js';
+import type { ComposeOptions, Recipient } from '../src/mail/compose.js';
+import { listIdFor, messageIdFor } from '../src/mail/ids.js';
 
 /**
  * The slow, obvious path: nodemailer builds the MIME message for every copy. It is the
- * benchmark's baseline and the reference the fast path is tested against, not the way to send.
+ * benchmark's baseline and the reference the fast path is tested against
+ * (test/render/compose.test.ts), never the way Gazette sends.
  */
 export function nodemailerOptionsFor(
   rendered: RenderedEdition,
