@@ -14,17 +14,30 @@ export interface Received {
   from: string;
   to: string[];
   raw: Buffer;
+  /** The SMTP session it came in (one per client connection). */
+  sessionId: string;
 }
 
 /** What the sink answers after the data of one message: 250, a code, or a dropped connection. */
 export type DataVerdict = 'accept' | 'drop' | { code: number; message: string };
 
+/** What the sink says to MAIL FROM or RCPT TO: undefined accepts; 'drop' cuts the connection. */
+export type CommandVerdict = undefined | 'drop' | { code: number; message: string };
+
 export interface SinkOptions {
-  /** Per RCPT TO: undefined accepts, else the SMTP code and text to refuse with. */
-  onRcpt?: (address: string) => { code: number; message: string } | undefined;
-  onData?: (msg: Received, index: number) => DataVerdict;
-  /** Hold the final reply this long (a slow or stalled server). */
+  /** A client connected (its port tells which process it is). */
+  onConnect?: (session: { id: string; remotePort: number }) => void;
+  onMailFrom?: (address: string) => CommandVerdict;
+  /** Per RCPT TO. */
+  onRcpt?: (address: string) => CommandVerdict;
+  /** The reply to "."; a promise holds it until it settles (a stalled server). */
+  onData?: (msg: Received, index: number) => DataVerdict | Promise<DataVerdict>;
+  /** Hold the final reply this long (a slow server). */
   replyDelayMs?: number;
+  /** Keep only the header block of each message (long runs: the body is read and dropped). */
+  headersOnly?: boolean;
+  /** Listen on this port (default: a free one). */
+  port?: number;
 }
 
 export interface SmtpSink {
@@ -42,39 +55,55 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
   const received: Received[] = [];
   const dropped: Received[] = [];
   let seen = 0;
+  type Conn = { id: string; _socket: { destroy(): void } };
+  const connections = (): Conn[] => [
+    ...(server as unknown as { connections: Set<Conn> }).connections,
+  ];
+  /** Cuts the client's connection: whatever it was waiting for, no reply comes. */
+  const drop = (session: SMTPServerSession) => {
+    connections()
+      .find((c) => c.id === session.id)
+      ?._socket.destroy();
+  };
+  const answer = (verdict: CommandVerdict, session: SMTPServerSession, cb: (e?: Error) => void) => {
+    if (!verdict) return cb();
+    if (verdict === 'drop') return drop(session);
+    cb(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
+  };
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
-    onRcptTo(address, _session, cb) {
-      const refusal = opts.onRcpt?.(address.address);
-      if (!refusal) return cb();
-      const err = Object.assign(new Error(refusal.message), { responseCode: refusal.code });
-      cb(err);
+    onConnect(session, cb) {
+      opts.onConnect?.({ id: session.id, remotePort: session.remotePort });
+      cb();
     },
+    onMailFrom: (address, session, cb) => answer(opts.onMailFrom?.(address.address), session, cb),
+    onRcptTo: (address, session, cb) => answer(opts.onRcpt?.(address.address), session, cb),
     onData(stream, session: SMTPServerSession, cb) {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      let headDone = false;
+      stream.on('data', (c: Buffer) => {
+        if (headDone) return;
+        chunks.push(c);
+        if (opts.headersOnly && Buffer.concat(chunks).includes('\r\n\r\n')) headDone = true;
+      });
+      stream.on('end', async () => {
+        let raw = Buffer.concat(chunks);
+        if (opts.headersOnly) raw = raw.subarray(0, Math.max(0, raw.indexOf('\r\n\r\n')));
         const msg: Received = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
+          raw,
+          sessionId: session.id,
         };
-        const verdict = opts.onData?.(msg, seen++) ?? 'accept';
+        const verdict = (await opts.onData?.(msg, seen++)) ?? 'accept';
         const reply = () => {
           if (verdict === 'drop') {
             dropped.push(msg);
             // The reply to "." is lost: the client cannot know whether we kept the message.
-            const conn = [
-              ...(
-                server as unknown as {
-                  connections: Set<{ id: string; _socket: { destroy(): void } }>;
-                }
-              ).connections,
-            ].find((c) => c.id === session.id);
-            conn?._socket.destroy();
+            drop(session);
             return;
           }
           if (verdict === 'accept') {
@@ -89,7 +118,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     },
   });
   server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
     port,
@@ -97,6 +126,11 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     received,
     dropped,
     parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Clients still connected (a stalled reply) would hold close() open.
+        for (const c of connections()) c._socket.destroy();
+      }),
   };
 }

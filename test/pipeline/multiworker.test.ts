@@ -1,5 +1,4 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForArticles, waitForEdition } from '../../src/delivery/progress.js';
 import { sendEdition } from '../../src/delivery/send.js';
@@ -7,6 +6,7 @@ import { expandPaths, ingestFiles } from '../../src/ingest.js';
 import { prepareSubscriber } from '../../src/store/subscribers.js';
 import { messageIdOf, spawnGazette, type Child } from '../helpers/children.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { startSmtpSink } from '../helpers/smtp.js';
 
 const RECIPIENTS = 2000;
 
@@ -33,35 +33,19 @@ function pidOfLocalPort(port: number, pids: number[]): number | undefined {
   return undefined;
 }
 
-/** An SMTP server that keeps each message with the process that sent it. */
+/** A real SMTP server that keeps each message with the process that sent it. */
 async function attributingSink(pids: () => number[]) {
-  const received: { raw: Buffer; pid: number | undefined }[] = [];
   const owner = new Map<string, number | undefined>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onConnect(session, cb) {
-      // The client's socket exists once we see the connection: look its process up now.
-      owner.set(session.id, pidOfLocalPort(session.remotePort, pids()));
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ raw: Buffer.concat(chunks), pid: owner.get(session.id) });
-        cb(null, 'Queued');
-      });
-    },
+  const sink = await startSmtpSink({
+    // The client's socket exists once we see the connection: look its process up now.
+    onConnect: (session) => owner.set(session.id, pidOfLocalPort(session.remotePort, pids())),
   });
-  server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as { port: number };
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: sink.url,
+    get received() {
+      return sink.received.map((m) => ({ raw: m.raw, pid: owner.get(m.sessionId) }));
+    },
+    close: sink.close,
   };
 }
 

@@ -1,43 +1,23 @@
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UncertainDeliveryError } from '../../src/errors.js';
 import { TransientDeliveryError } from '../../src/mail/classify.js';
 import { createSmtpTransport, type MailTransport } from '../../src/mail/transport.js';
+import { startSmtpSink } from '../helpers/smtp.js';
 
 type Stage = 'mail' | 'rcpt' | 'data' | 'never';
 
-/** A server that drops the connection at one stage of the transaction, else says 250. */
+/** A real server that drops the connection at one stage of the transaction, else says 250. */
 async function droppingServer(stage: Stage) {
-  const drop = (session: SMTPServerSession) => {
-    const conns = (
-      server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
-    ).connections;
-    [...conns].find((c) => c.id === session.id)?._socket.destroy();
-  };
-  let received = 0;
-  const server: SMTPServer = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onMailFrom: (_a, session, cb) => (stage === 'mail' ? drop(session) : cb()),
-    onRcptTo: (_a, session, cb) => (stage === 'rcpt' ? drop(session) : cb()),
-    onData(stream, session, cb) {
-      stream.resume();
-      stream.on('end', () => {
-        received++;
-        // The whole message is here; the reply to "." is lost.
-        if (stage === 'data') drop(session);
-        else cb(null, 'Queued');
-      });
-    },
+  const sink = await startSmtpSink({
+    onMailFrom: () => (stage === 'mail' ? 'drop' : undefined),
+    onRcpt: () => (stage === 'rcpt' ? 'drop' : undefined),
+    // The whole message is there; with 'data' the reply to "." is lost.
+    onData: () => (stage === 'data' ? 'drop' : 'accept'),
   });
-  server.on('error', () => {});
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as { port: number };
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    received: () => received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: sink.url,
+    received: () => sink.received.length + sink.dropped.length,
+    close: sink.close,
   };
 }
 

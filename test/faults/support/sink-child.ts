@@ -1,113 +1,67 @@
 /**
- * A real SMTP server (smtp-server) in its own process, for the fault suite. It keeps only the
- * Message-ID and recipient of each message and reports them to its parent over IPC, so a kill
- * or a stall of the worker under test can never touch what the sink counted.
+ * The tests' SMTP sink (test/helpers/smtp.ts) in its own process, for the fault suite. It keeps
+ * only the Message-ID and recipient of each message and reports them to its parent over IPC, so
+ * a kill or a stall of the worker under test can never touch what the sink counted.
  *
  * Started with `fork()`; the behaviour comes as JSON in argv[2] and can be changed over IPC.
  */
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { startSmtpSink, type DataVerdict } from '../../helpers/smtp.js';
 import type { SinkBehaviour, SinkCommand, SinkEvent } from './sink-protocol.js';
 
 const port = Number(process.argv[3] ?? 0);
 let behaviour: SinkBehaviour = JSON.parse(process.argv[2] ?? '{}') as SinkBehaviour;
-let dataSeen = 0;
 const stalled = new Set<() => void>();
 
 const send = (e: SinkEvent) => process.send?.(e);
 
-type Conn = { id: string; _socket: { destroy(): void } };
-const connections = (): Conn[] => [
-  ...(server as unknown as { connections: Set<Conn> }).connections,
-];
-
-function messageIdOf(head: string): string {
-  return /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1] ?? '';
+function messageIdOf(head: Buffer): string {
+  return /^Message-ID:\s*(<[^>]+>)/im.exec(head.toString('latin1'))?.[1] ?? '';
 }
 
-const refusal = (code: number, message: string) =>
-  Object.assign(new Error(message), { responseCode: code });
-
-const server: SMTPServer = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS', 'AUTH'],
-  logger: false,
-  size: 10 * 1024 * 1024,
-  onRcptTo(address, _session, cb) {
-    const rule = behaviour.rcpt?.find((r) => address.address.includes(r.match));
-    if (rule) {
-      send({ t: 'refused', to: address.address, code: rule.code });
-      return cb(refusal(rule.code, rule.message));
-    }
-    cb();
+const sink = await startSmtpSink({
+  port,
+  headersOnly: true,
+  onRcpt(address) {
+    const rule = behaviour.rcpt?.find((r) => address.includes(r.match));
+    if (!rule) return undefined;
+    send({ t: 'refused', to: address, code: rule.code });
+    return { code: rule.code, message: rule.message };
   },
-  onData(stream, session: SMTPServerSession, cb) {
-    // Only the header block is kept: the body is read and dropped.
-    let head = '';
-    let headDone = false;
-    stream.on('data', (c: Buffer) => {
-      if (headDone) return;
-      head += c.toString('latin1');
-      const end = head.indexOf('\r\n\r\n');
-      if (end >= 0) {
-        head = head.slice(0, end);
-        headDone = true;
-      }
-    });
-    stream.on('end', () => {
-      const id = messageIdOf(head);
-      const to = session.envelope.rcptTo.map((r) => r.address).join(',');
-      const index = dataSeen++;
-      const b = behaviour;
-      const reply = () => {
-        if (b.tempFail && index < b.tempFail.first) {
-          send({ t: 'refused', to, code: b.tempFail.code, id });
-          return cb(refusal(b.tempFail.code, b.tempFail.message));
-        }
-        if (b.dropAfterData?.some((m) => to.includes(m))) {
-          // The reply to "." is lost: the client cannot know whether we kept the message.
-          send({ t: 'dropped', to, id });
-          connections()
-            .find((c) => c.id === session.id)
-            ?._socket.destroy();
-          return;
-        }
-        send({ t: 'msg', to, id });
-        cb(null, 'Queued');
-      };
-      if (b.stallAfterData) {
-        // Hold the reply until told to let go (or the client gives up and closes).
-        const release = () => {
-          stalled.delete(release);
-          reply();
+  async onData(msg, index): Promise<DataVerdict> {
+    const id = messageIdOf(msg.raw);
+    const to = msg.to.join(',');
+    const b = behaviour;
+    if (b.stallAfterData) {
+      // Hold the reply until told to let go (or the client gives up and closes).
+      send({ t: 'stalled', to, id });
+      await new Promise<void>((release) => {
+        const done = () => {
+          stalled.delete(done);
+          release();
         };
-        stalled.add(release);
-        send({ t: 'stalled', to, id });
-        return;
-      }
-      if (b.replyDelayMs) setTimeout(reply, b.replyDelayMs);
-      else reply();
-    });
+        stalled.add(done);
+      });
+    } else if (b.replyDelayMs) {
+      await new Promise((r) => setTimeout(r, b.replyDelayMs));
+    }
+    if (b.tempFail && index < b.tempFail.first) {
+      send({ t: 'refused', to, code: b.tempFail.code, id });
+      return { code: b.tempFail.code, message: b.tempFail.message };
+    }
+    if (b.dropAfterData?.some((m) => to.includes(m))) {
+      // The reply to "." is lost: the client cannot know whether we kept the message.
+      send({ t: 'dropped', to, id });
+      return 'drop';
+    }
+    send({ t: 'msg', to, id });
+    return 'accept';
   },
 });
-server.on('error', (err) => send({ t: 'error', message: err.message }));
-
-let listening = false;
-function listen(): void {
-  if (listening) return;
-  listening = true;
-  server.server.listen(port, '127.0.0.1', () => {
-    const addr = server.server.address() as { port: number };
-    send({ t: 'listening', port: addr.port });
-  });
-}
+send({ t: 'listening', port: sink.port });
 
 process.on('message', (cmd: SinkCommand) => {
   if (cmd.t === 'set') behaviour = cmd.behaviour;
   if (cmd.t === 'release') for (const r of [...stalled]) r();
-  if (cmd.t === 'close') {
-    server.close(() => process.exit(0));
-    for (const c of connections()) c._socket.destroy();
-  }
+  if (cmd.t === 'close') void sink.close().then(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
-listen();
