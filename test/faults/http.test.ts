@@ -7,7 +7,7 @@ import type { Subscriber } from '../../src/store/subscribers.js';
 import { TEST_SECRET } from '../helpers/pipeline.js';
 import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from '../http/helpers.js';
 import { recordAbuse } from './support/abuse.js';
-import { startOwnRedis, type OwnRedis } from './support/redis-server.js';
+import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 
 const RUNS = 10_000;
 const ROUTES: [string, string][] = [

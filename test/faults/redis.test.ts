@@ -3,7 +3,7 @@ import { waitForEdition } from '../../src/delivery/progress.js';
 import { TEST_SECRET } from '../helpers/pipeline.js';
 import { spawnGazette, type Child } from '../helpers/children.js';
 import { openBed, type Bed } from './support/bed.js';
-import { freePort, startOwnRedis, type OwnRedis } from './support/redis-server.js';
+import { freePort, startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 import { recordAudit, recordFault } from './support/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,68 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/delivery/progress.js';
 import { buildApp } from '../../src/http/app.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createRedis } from '../../src/redis.js';
 import { testPipeline } from '../helpers/pipeline.js';
-import { eventually, freePort, sampleWire, testApp, type TestApp } from './helpers.js';
-
-/** A redis-server of our own on another port: the shared one on 6379 is never touched. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: 'ignore' },
-  );
-  const probe = createRedis(`redis://127.0.0.1:${port}`, {
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => 50,
-  });
-  probe.on('error', () => {});
-  try {
-    await eventually(
-      () =>
-        probe.ping().then(
-          () => true,
-          () => undefined,
-        ),
-      5000,
-    );
-  } finally {
-    probe.disconnect();
-  }
-  return proc;
-}
-
-const stopped = (proc: ChildProcess) => new Promise((resolve) => proc.once('exit', resolve));
+import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
+import { eventually, sampleWire, testApp, type TestApp } from './helpers.js';
 
 describe('GET /healthz', () => {
   let a: TestApp | undefined;
-  let redis: ChildProcess | undefined;
+  let redis: OwnRedis | undefined;
   afterEach(async () => {
     await a?.close();
-    if (redis && redis.exitCode === null) {
-      redis.kill('SIGCONT');
-      redis.kill('SIGKILL');
-      await stopped(redis);
-    }
+    redis?.thaw();
+    await redis?.cleanup();
   });
 
   it('200 while Redis answers; 503 within a second when it hangs or is gone; 200 again when it is back', async () => {
-    const port = await freePort();
-    redis = await startRedis(port);
-    a = await testApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    redis = await startOwnRedis(['--appendonly', 'no']);
+    a = await testApp({ REDIS_URL: redis.url });
     const health = async () => {
       const started = performance.now();
       const res = await a!.app.inject({ url: '/healthz' });
@@ -77,16 +32,15 @@ describe('GET /healthz', () => {
     expect(ok.body.latencyMs).toBeTypeOf('number');
 
     // Hung: the process is stopped, its socket open, the PING never answered.
-    redis.kill('SIGSTOP');
+    redis.freeze();
     const hung = await health();
     expect(hung).toMatchObject({ status: 503, body: { status: 'unavailable', redis: 'timeout' } });
     expect(hung.ms).toBeLessThan(1000);
-    redis.kill('SIGCONT');
+    redis.thaw();
     await eventually(async () => ((await health()).status === 200 ? true : undefined));
 
     // Gone: nothing listens on the port any more.
-    redis.kill('SIGKILL');
-    await stopped(redis);
+    await redis.crash();
     for (let i = 0; i < 3; i++) {
       const down = await health();
       expect(down.status).toBe(503);
@@ -95,7 +49,7 @@ describe('GET /healthz', () => {
     }
 
     // Back on the same port: the health connection finds it again, and cleanup can run.
-    redis = await startRedis(port);
+    await redis.start();
     await eventually(async () => ((await health()).status === 200 ? true : undefined), 5000);
   });
 });

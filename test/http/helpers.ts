@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { waitForEdition, type EditionProgress } from '../../src/delivery/progress.js';
@@ -20,14 +19,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A free TCP port (released at once; a tiny race we accept in tests). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../helpers/redis-server.js';
 
 /**
  * The app on a fresh pipeline (unique Redis prefix). `port`: serve on that port with SITE_URL

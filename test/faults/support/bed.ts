@@ -4,7 +4,7 @@ import type { DeliveryState } from '../../../src/store/deliveries.js';
 import { prepareSubscriber } from '../../../src/store/subscribers.js';
 import { spawnGazette, type Child } from '../../helpers/children.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../../helpers/pipeline.js';
-import { freePort, startOwnRedis, type OwnRedis } from './redis-server.js';
+import { freePort, startOwnRedis, type OwnRedis } from '../../helpers/redis-server.js';
 import { extraCopies, startSink, type Sink } from './sink.js';
 import type { SinkBehaviour } from './sink-protocol.js';
 

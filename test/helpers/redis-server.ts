@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis } from '../../../src/redis.js';
+import { createRedis } from '../../src/redis.js';
 
 /** A free TCP port on the loopback (taken and released at once). */
 export function freePort(): Promise<number> {
@@ -36,12 +36,12 @@ export interface OwnRedis {
 }
 
 /**
- * A redis-server of the test's own on a free port: the fault tests stop, freeze and fill it,
- * and so must never touch the shared one on 6379. `extra` are more server arguments.
+ * A redis-server of the test's own on a free port: the tests that stop, freeze and fill Redis
+ * must never touch the shared one on 6379. `extra` are more server arguments.
  */
 export async function startOwnRedis(extra: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'gazette-faults-redis-'));
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-test-redis-'));
   let proc: ChildProcess;
   let stderr = '';
 
