@@ -3,7 +3,8 @@
 # stage; the runtime stage has production dependencies, dist/ and the templates, and runs as the
 # unprivileged `node` user.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the active LTS: .ci/run tests the whole suite on it as well as on Node 20.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

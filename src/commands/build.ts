@@ -1,17 +1,9 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ARTICLE_EXTENSIONS, parseArticleFile, type Article } from '../article/index.js';
 import type { Config } from '../config.js';
 import { errorMessage, InvalidArticleError } from '../errors.js';
-import { byNewest, editionIdFor, makeEdition } from '../edition/edition.js';
-import { buildFeed } from '../feed/feed.js';
-import { prepareEditionMessage, recipientLinks, renderRaw } from '../mail/compose.js';
-import { publicCopy } from '../templates/personalize.js';
-import { renderEdition } from '../templates/render.js';
-
-/** The most stories one digest carries; the 102 KB budget is sized for it. */
-export const MAX_EDITION_STORIES = 20;
-export const SAMPLE_SUBSCRIBER = { subscriberId: 'sample', email: 'reader@example.com' } as const;
+import { writePreview } from '../preview.js';
 
 /**
  * `gazette build --out DIR`: the feed and a preview of the edition CONTENT_DIR makes, as files,
@@ -26,37 +18,10 @@ export async function buildCommand(
   if (articles.length === 0) {
     throw new Error(`no articles found in ${config.contentDir}`);
   }
-  articles.sort(byNewest);
-  const newest = new Date(articles[0]!.publishedAt);
-  const edition = makeEdition(articles.slice(0, MAX_EDITION_STORIES), {
-    id: editionIdFor(newest, config.digest.tz),
-    date: newest,
-  });
-  const rendered = await renderEdition(edition, config);
-  const web = publicCopy(rendered, config.siteUrl);
-  const prepared = prepareEditionMessage(rendered, {
-    from: config.mailFrom,
-    siteName: config.siteName,
-  });
-  const eml = renderRaw(
-    prepared,
-    { ...SAMPLE_SUBSCRIBER, ...recipientLinks(config, SAMPLE_SUBSCRIBER.subscriberId) },
-    now,
-  );
-  const feed = buildFeed(articles, config, { now });
-
-  const editions = join(out, 'editions');
-  await mkdir(editions, { recursive: true });
-  const files: [string, string | Buffer][] = [
-    [join(out, 'feed.xml'), feed],
-    [join(editions, `${edition.id}.html`), web.html],
-    [join(editions, `${edition.id}.txt`), web.text],
-    [join(editions, `${edition.id}.eml`), eml],
-  ];
-  for (const [file, data] of files) await writeFile(file, data);
-  for (const [file, data] of files) console.log(`wrote ${file} (${kb(data)} KB)`);
+  const preview = await writePreview(articles, config, out, now);
+  for (const f of preview.files) console.log(`wrote ${f.path} (${kb(f.bytes)} KB)`);
   console.log(
-    `edition ${edition.id}: ${edition.articles.length} of ${articles.length} stories; "${edition.subject}"`,
+    `edition ${preview.editionId}: ${preview.stories} of ${preview.articles} stories; "${preview.subject}"`,
   );
   if (bad > 0) {
     console.error(`${bad} file${bad === 1 ? '' : 's'} skipped: see the errors above`);
@@ -98,6 +63,6 @@ async function readArticles(config: Config): Promise<{ articles: Article[]; bad:
   return { articles, bad };
 }
 
-function kb(data: string | Buffer): string {
-  return (Buffer.byteLength(data) / 1024).toFixed(1);
+function kb(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
 }

@@ -1,12 +1,16 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { relative } from 'node:path';
 import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import { createLogger } from '../log.js';
 import type { EditionProgress } from '../delivery/progress.js';
 import { createJobDeps } from '../pipeline.js';
-import { runOnce } from '../run.js';
+import { runOnce, type RunSummary } from '../run.js';
 import { startWorkers } from '../workers.js';
 import { printResults } from './ingest.js';
+
+/** The one command that makes the next run deliver, printed where a user needs it. */
+export const ADD_SUBSCRIBER = 'npm run -s gazette -- subscribers add you@example.com';
 
 /** `gazette run` (`npm start`): the main job, one shot, with its workers in this process. */
 export async function runCommand(config: Config, opts: { feed: string }): Promise<void> {
@@ -54,15 +58,18 @@ export async function runCommand(config: Config, opts: { feed: string }): Promis
     bar?.stop();
     printResults(s.ingested);
     console.log(`feed written to ${s.feedPath}`);
-    if (!s.editionId) {
+    if (s.preview) {
+      printPreview(s.preview);
+    } else if (!s.editionId) {
       console.log('no new articles: no edition sent');
     } else {
       console.log(
         `edition ${s.editionId}: ${s.recipients} recipients, sent ${s.sent}, failed ${s.failed}, bounced ${s.bounced}, uncertain ${s.uncertain} in ${s.seconds.toFixed(1)} s`,
       );
+      // Only when the last reader left between the check and the fan-out: say how to recover.
       if (s.recipients === 0)
         console.log(
-          'no active subscribers: add one with `npm run -s gazette -- subscribers add you@example.com`',
+          `edition ${s.editionId} reached nobody; after \`${ADD_SUBSCRIBER}\`, \`npm run -s gazette -- send --edition ${s.editionId}\` delivers it`,
         );
       if (deps.transport.kind === 'outbox' && s.sent)
         console.log(`mail written as .eml files to ${config.outboxDir} (set SMTP_URL to send)`);
@@ -74,4 +81,18 @@ export async function runCommand(config: Config, opts: { feed: string }): Promis
     await deps.transport.close();
     await ctx.close();
   }
+}
+
+function printPreview(p: NonNullable<RunSummary['preview']>): void {
+  const left = p.subscribers > 0 ? ` (${p.subscribers} subscribed, none active)` : '';
+  console.log(`no active subscriber${left}: no edition made; the articles wait for the first one`);
+  console.log(`preview of the digest (${p.stories} stories, "${p.subject}"):`);
+  for (const f of p.files) console.log(`  ${show(f.path)}`);
+  console.log(`add a subscriber, then run \`npm start\` again to deliver it:\n  ${ADD_SUBSCRIBER}`);
+}
+
+/** Relative to where the user stands when it is below it: shorter, and clickable in a terminal. */
+function show(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }

@@ -7,7 +7,7 @@ export const SITE_URL = 'https://gazette.example';
 export const FALLBACK_DATE = new Date('2026-01-01T00:00:00Z');
 
 /** The reference wire sample lives beside the repository, never inside it. */
-export { SEED } from '../helpers/seed.js';
+export { describeSeed } from '../helpers/seed.js';
 
 /** Paths from the repository root, wherever vitest was started. */
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Article } from '../../src/article/index.js';
-import { parseBytes, SEED } from './helpers.js';
+import { describeSeed, parseBytes } from './helpers.js';
 import { hardWrap } from './wire-arbitrary.js';
 
 // The reference sample reshaped in memory the ways scrapers and editors reshape copy: whatever
 // the shape, the Article must come out the same (the sample itself stays in ../shared).
-describe('the reference sample, reshaped', () => {
-  const seed = readFileSync(SEED, 'utf8');
+describeSeed('the reference sample, reshaped', (path) => {
+  const seed = readFileSync(path, 'utf8');
   const lines = seed.split('\n');
   const same = (a: Article) => ({ ...a, id: '', url: '' });
   const reference = same(parseBytes(seed, 'seed.txt'));

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ArticleSchema } from '../../src/article/index.js';
-import { headings, paragraphs, parseFile, SEED, SITE_URL } from './helpers.js';
+import { describeSeed, headings, paragraphs, parseFile, SITE_URL } from './helpers.js';
 
 // The reference sample is read where it lives (../shared), never copied into the repository.
-describe('the reference wire sample', () => {
-  const a = parseFile(SEED);
-  const raw = readFileSync(SEED, 'utf8');
+describeSeed('the reference wire sample', (seed) => {
+  const a = parseFile(seed);
+  const raw = readFileSync(seed, 'utf8');
   const bodyText = a.body.map((b) => b.text);
 
   it('is a valid Article with the id, url and date rules', () => {

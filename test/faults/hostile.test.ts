@@ -1,14 +1,14 @@
 /* eslint-disable no-control-regex -- these tests look for control characters on purpose */
 import { XMLValidator } from 'fast-xml-parser';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Article } from '../../src/article/index.js';
 import { makeEdition } from '../../src/edition/edition.js';
 import { buildFeed } from '../../src/feed/feed.js';
 import { prepareEditionMessage, recipientLinks, renderRaw } from '../../src/mail/compose.js';
 import { personalize } from '../../src/templates/personalize.js';
 import { renderEdition, type RenderedEdition } from '../../src/templates/render.js';
-import { CONFIG, HOSTILE, seedArticle } from '../render/fixtures.js';
+import { CONFIG, describeSeed, HOSTILE, seedArticle } from '../render/fixtures.js';
 import { elements } from '../render/html.js';
 import { recordAbuse } from './support/abuse.js';
 
@@ -78,7 +78,7 @@ function checkHead(raw: Buffer, fields: Set<string>): void {
   }
 }
 
-describe('hostile article text', () => {
+describeSeed('hostile article text', () => {
   let baseline: RenderedEdition;
   let fields: Set<string>;
   beforeAll(async () => {

@@ -1,28 +1,21 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { describeShared, sharedPath } from './shared.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** shared/seed/wire-article.txt: the reference wire sample, never copied into the repository. */
+const SEED_PARTS = ['seed', 'wire-article.txt'];
+
+/** Its path, or undefined when shared/ is not beside this clone: read it inside `describeSeed`. */
+export const SEED: string | undefined = sharedPath(...SEED_PARTS);
 
 /**
- * The reference wire sample lives in the workplace's shared/ beside the checkout (never copied
- * into the repository). GAZETTE_SHARED_DIR points elsewhere when a clone lives somewhere else.
+ * A describe block over the reference sample (`describeShared`): skipped with the reason when it
+ * is absent, failing when CI=true. `body` gets the sample's path and is not called when absent.
  */
-function findSeed(): string {
-  const candidates = [
-    process.env.GAZETTE_SHARED_DIR &&
-      resolve(process.env.GAZETTE_SHARED_DIR, 'seed', 'wire-article.txt'),
-    resolve(repo, '..', 'shared', 'seed', 'wire-article.txt'),
-    resolve('..', 'shared', 'seed', 'wire-article.txt'),
-    '/work/shared/seed/wire-article.txt',
-  ].filter((p): p is string => Boolean(p));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      `the reference sample shared/seed/wire-article.txt is not at any of: ${candidates.join(', ')} (set GAZETTE_SHARED_DIR)`,
-    );
-  }
-  return found;
+export function describeSeed(name: string, body: (seed: string) => void): void {
+  describeShared(name, SEED_PARTS, body);
 }
 
-export const SEED = findSeed();
+/** The sample's path; for code that only runs inside a `describeSeed` block. */
+export function seedPath(): string {
+  if (!SEED) throw new Error('the reference sample is absent: use it inside describeSeed');
+  return SEED;
+}

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { byNewest, editionIdFor, makeEdition } from '../../src/edition/edition.js';
-import { seedArticle, wireArticles } from './fixtures.js';
+import { describeSeed, seedArticle, wireArticles } from './fixtures.js';
 
-describe('makeEdition', () => {
+describeSeed('makeEdition', () => {
   it('keeps the order, and takes subject and preheader from the top story', () => {
     const [a, b, c] = wireArticles(3);
     const edition = makeEdition([b!, a!, c!], { id: '2026-02-09', date: '2026-02-09T18:00:00Z' });
@@ -39,7 +39,7 @@ describe('makeEdition', () => {
   });
 });
 
-describe('byNewest and editionIdFor', () => {
+describeSeed('byNewest and editionIdFor', () => {
   it('sorts by instant, not by string, and breaks ties by id', () => {
     const seed = seedArticle();
     const a = { ...seed, id: 'a', publishedAt: '2026-01-01T10:00:00Z' };

@@ -1,10 +1,10 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import Parser from 'rss-parser';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Article } from '../../src/article/index.js';
 import { buildFeed, MAX_FEED_ITEMS } from '../../src/feed/feed.js';
 import { articleGuid } from '../../src/feed/guid.js';
-import { CONFIG, seedArticle, wireArticles } from './fixtures.js';
+import { CONFIG, describeSeed, seedArticle, wireArticles } from './fixtures.js';
 
 const NOW = new Date('2026-02-10T12:00:00Z');
 const parser = new Parser({
@@ -13,7 +13,7 @@ const parser = new Parser({
   },
 });
 
-describe('buildFeed', () => {
+describeSeed('buildFeed', () => {
   it('is RSS 2.0 that a strict XML parse and a feed parser accept, with the channel elements', async () => {
     const xml = buildFeed(wireArticles(5), CONFIG, { now: NOW });
     expect(XMLValidator.validate(xml)).toBe(true);

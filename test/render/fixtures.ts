@@ -16,9 +16,9 @@ export const CONFIG = loadConfig({
 });
 
 /** The reference wire sample lives beside the repository, never inside it. */
-import { SEED } from '../helpers/seed.js';
+import { seedPath } from '../helpers/seed.js';
 
-export { SEED };
+export { describeSeed } from '../helpers/seed.js';
 
 const WIRE = resolve('test', 'fixtures', 'wire');
 
@@ -31,8 +31,9 @@ function parse(file: string, publishedAt: Date): Article {
   return { ...article, publishedAt: publishedAt.toISOString() };
 }
 
+/** The reference sample as an Article: call it only inside a `describeSeed` block. */
 export function seedArticle(publishedAt = new Date('2016-03-27T09:30:00Z')): Article {
-  return parse(SEED, publishedAt);
+  return parse(seedPath(), publishedAt);
 }
 
 /**

@@ -2,13 +2,13 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { simpleParser } from 'mailparser';
 import Parser from 'rss-parser';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { makeEdition } from '../../src/edition/edition.js';
 import { buildFeed } from '../../src/feed/feed.js';
 import { prepareEditionMessage, recipientLinks, renderRaw } from '../../src/mail/compose.js';
 import { personalize } from '../../src/templates/personalize.js';
 import { renderEdition } from '../../src/templates/render.js';
-import { CONFIG, HOSTILE, hostileArticle, seedArticle } from './fixtures.js';
+import { CONFIG, describeSeed, HOSTILE, hostileArticle, seedArticle } from './fixtures.js';
 import { elements } from './html.js';
 
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
@@ -26,7 +26,7 @@ async function renderHostile() {
   return { rendered, recipient, copy: personalize(rendered, recipient) };
 }
 
-describe('hostile article text', () => {
+describeSeed('hostile article text', () => {
   it('is escaped in the HTML: no script, no injected tag or attribute, no javascript: link', async () => {
     const { copy } = await renderHostile();
     const html = copy.html;

@@ -1,5 +1,5 @@
 import mjml2html from 'mjml';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Article } from '../../src/article/index.js';
 import { loadConfig } from '../../src/config.js';
 import { makeEdition } from '../../src/edition/edition.js';
@@ -8,13 +8,13 @@ import { personalize, publicCopy } from '../../src/templates/personalize.js';
 import { digestMjml, renderEdition } from '../../src/templates/render.js';
 import { makePlaceholders } from '../../src/templates/slots.js';
 import { digestView } from '../../src/templates/view.js';
-import { CONFIG, seedArticle, wireArticles } from './fixtures.js';
+import { CONFIG, describeSeed, seedArticle, wireArticles } from './fixtures.js';
 
 const edition = (articles: Article[]) =>
   makeEdition(articles, { id: '2026-02-10', date: '2026-02-10T07:00:00Z' });
 const recipient = { ...recipientLinks(CONFIG, 'sub-1'), name: 'Ana' };
 
-describe('renderEdition', () => {
+describeSeed('renderEdition', () => {
   it('produces MJML that passes strict validation', async () => {
     const e = edition(wireArticles(6));
     const mjml = digestMjml(digestView(e, CONFIG, makePlaceholders(CONFIG.secret, 'k')));
@@ -125,7 +125,7 @@ describe('renderEdition', () => {
   });
 });
 
-describe('the text part', () => {
+describeSeed('the text part', () => {
   it('stands on its own: no markup, every link listed, lines wrapped', async () => {
     const articles = [seedArticle(), ...wireArticles(4)];
     const { text } = personalize(await renderEdition(edition(articles), CONFIG), recipient);

@@ -7,7 +7,7 @@ import { createArticleStore, type ArticleStore } from '../../src/store/articles.
 import { ingestFiles } from '../../src/ingest.js';
 import { InvalidArticleError } from '../../src/errors.js';
 import { testRedis, type TestRedis } from '../helpers/redis.js';
-import { SEED } from '../helpers/seed.js';
+import { describeSeed } from '../helpers/seed.js';
 
 const SITE = 'https://news.example';
 
@@ -38,22 +38,24 @@ describe('ingest', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stores the record, the date index and the hash, and queues one article job', async () => {
-    const file = join(dir, 'palmyra.txt');
-    await writeFile(file, await readFile(SEED));
-    const [r] = await ingest([file]);
-    expect(r).toEqual({ file, id: 'palmyra', outcome: 'created' });
+  describeSeed('the reference sample', (seed) => {
+    it('stores the record, the date index and the hash, and queues one article job', async () => {
+      const file = join(dir, 'palmyra.txt');
+      await writeFile(file, await readFile(seed));
+      const [r] = await ingest([file]);
+      expect(r).toEqual({ file, id: 'palmyra', outcome: 'created' });
 
-    const stored = await store.get('palmyra');
-    expect(stored?.article.title).toBe('Syrian forces recaptured Palmyra from ISIS on Sunday');
-    expect(stored?.article.publishedAt).toBe(clock.toISOString());
-    expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(stored?.file).toBe(file);
-    expect(await t.redis.zscore(`${t.prefix}:db:articles:by-published`, 'palmyra')).toBe(
-      String(clock.getTime()),
-    );
-    const jobs = await queues.article.getJobs(['waiting', 'delayed', 'active', 'completed']);
-    expect(jobs.map((j) => j.data)).toEqual([{ id: 'palmyra', hash: stored?.hash }]);
+      const stored = await store.get('palmyra');
+      expect(stored?.article.title).toBe('Syrian forces recaptured Palmyra from ISIS on Sunday');
+      expect(stored?.article.publishedAt).toBe(clock.toISOString());
+      expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored?.file).toBe(file);
+      expect(await t.redis.zscore(`${t.prefix}:db:articles:by-published`, 'palmyra')).toBe(
+        String(clock.getTime()),
+      );
+      const jobs = await queues.article.getJobs(['waiting', 'delayed', 'active', 'completed']);
+      expect(jobs.map((j) => j.data)).toEqual([{ id: 'palmyra', hash: stored?.hash }]);
+    });
   });
 
   it('re-ingesting an unchanged file changes nothing; a changed file updates record and hash, keeping publishedAt', async () => {
