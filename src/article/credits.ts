@@ -5,7 +5,8 @@
  *   `Reporting by A; Editing by B and C`
  * Reporters, writers and compilers are contributors; editors (and graphics, photo) are not.
  */
-const ROLE = /^(additional reporting|further reporting|reporting|writing|compiled|compiling|editing|graphics|photos?|video|research|production|translation|translated) by (.+)$/i;
+const ROLE =
+  /^(additional reporting|further reporting|reporting|writing|compiled|compiling|editing|graphics|photos?|video|research|production|translation|translated) by (.+)$/i;
 const CONTRIBUTES = /reporting|writing|compil/i;
 
 // `in JAKARTA`, `in Kuala Lumpur`, `in New York and Washington`: the place a reporter filed from.

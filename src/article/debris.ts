@@ -45,7 +45,8 @@ export function isDebrisLine(line: string): boolean {
 // `1 of 4. Authorities monitor … December 29, 2014. REUTERS/Beawiharta`
 const GALLERY_CAPTION = /^(\d{1,3}) of (\d{1,3})[.:]? +(\S.*)$/u;
 // The photographer's credit closing an agency caption: `REUTERS/Name`, `AP Photo/Name`.
-const PHOTO_CREDIT = / +((?:\p{Lu}[\p{L}&]*(?: \p{Lu}[\p{L}&]*){0,2})\/ ?\p{Lu}[\p{L}.'’ -]{1,60})$/u;
+const PHOTO_CREDIT =
+  / +((?:\p{Lu}[\p{L}&]*(?: \p{Lu}[\p{L}&]*){0,2})\/ ?\p{Lu}[\p{L}.'’ -]{1,60})$/u;
 
 /** A gallery caption as a photo (caption, and its credit when it ends with one), or undefined. */
 export function matchGalleryCaption(line: string): Media | undefined {

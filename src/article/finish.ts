@@ -78,10 +78,9 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     body: draft.blocks,
     media,
     // Authors a sidecar or an extractor names come first, then those the text credits.
-    contributors:
-      fm.contributors?.filter(Boolean) ?? [
-        ...new Set([...(fm.authors ?? []).map(cleanLine).filter(Boolean), ...draft.contributors]),
-      ],
+    contributors: fm.contributors?.filter(Boolean) ?? [
+      ...new Set([...(fm.authors ?? []).map(cleanLine).filter(Boolean), ...draft.contributors]),
+    ],
     tags: [...new Set((fm.tags ?? []).map(cleanLine).filter(Boolean))],
   };
   const checked = ArticleSchema.safeParse(article);

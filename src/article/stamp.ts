@@ -28,8 +28,19 @@ const OUTLET = /^(?:The )?\p{Lu}[\p{L}&.'’-]*(?: \p{Lu}[\p{L}&.'’-]*){0,3}$/
 
 // Hours from UTC; US zones without S/D follow the US daylight-saving rule of the date.
 const FIXED: Record<string, number> = {
-  GMT: 0, UTC: 0, BST: 1, CET: 1, CEST: 2, EST: -5, EDT: -4, CST: -6, CDT: -5, MST: -7,
-  MDT: -6, PST: -8, PDT: -7,
+  GMT: 0,
+  UTC: 0,
+  BST: 1,
+  CET: 1,
+  CEST: 2,
+  EST: -5,
+  EDT: -4,
+  CST: -6,
+  CDT: -5,
+  MST: -7,
+  MDT: -6,
+  PST: -8,
+  PDT: -7,
 };
 const US: Record<string, number> = { ET: -5, CT: -6, MT: -7, PT: -8 };
 

@@ -110,7 +110,12 @@ function readPreamble(entries: Entry[], draft: Draft): number {
       draft.highlights.push(text.replace(BULLET, ''));
     } else if (!inHighlights && matchByline(text)) {
       draft.contributors.push(...matchByline(text)!);
-    } else if (!inHighlights && isSubheadLike(text) && /^[#@]|:/u.test(text) && isRelatedLink(text)) {
+    } else if (
+      !inHighlights &&
+      isSubheadLike(text) &&
+      /^[#@]|:/u.test(text) &&
+      isRelatedLink(text)
+    ) {
       // A labelled link above the story (`READ: …`, `#Tag: …`).
     } else {
       const lead = leadAhead(entries, i);
