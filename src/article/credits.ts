@@ -8,6 +8,8 @@
 const ROLE =
   /^(additional reporting|further reporting|reporting|writing|compiled|compiling|editing|graphics|photos?|video|research|production|translation|translated) by (.+)$/i;
 const CONTRIBUTES = /reporting|writing|compil/i;
+const OPENS =
+  /^\(?(?:additional |further )?(?:reporting|writing|compil|editing|graphics|photo|video|research|production|translat)\p{L}* by /iu;
 
 // `in JAKARTA`, `in Kuala Lumpur`, `in New York and Washington`: the place a reporter filed from.
 // A second place joins with `and` only in capitals (`in NEW YORK and WASHINGTON`): `in PARIS and
@@ -19,7 +21,8 @@ const NAME =
 
 /** The contributors a credit line names (maybe none), or undefined if it is not one. */
 export function matchCredits(paragraph: string): string[] | undefined {
-  if (paragraph.length > 1500 || !/ by /i.test(paragraph)) return undefined;
+  // Cheap first: a credit line opens with its first role.
+  if (paragraph.length > 1500 || !OPENS.test(paragraph)) return undefined;
   const inner = /^\((.*)\)\.?$/s.exec(paragraph)?.[1] ?? paragraph.replace(/\.$/, '');
   // Roles part at semicolons, and sometimes at a comma before the next role.
   const parts = inner

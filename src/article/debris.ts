@@ -39,7 +39,9 @@ export function isDebrisLine(line: string): boolean {
   if (NO_WORDS.test(line)) return true;
   if (line.length > 300) return false;
   if (CONTROL.test(line) || UPDATED.test(line)) return true;
-  return EMBEDS.some((re) => re.test(line)) || CALL_TO_ACTION.some((re) => re.test(line));
+  // Cheap tests first: every paragraph of every story passes through here.
+  if (/\(@|pic\.|post|Embedded/.test(line) && EMBEDS.some((re) => re.test(line))) return true;
+  return /your /i.test(line) && CALL_TO_ACTION.some((re) => re.test(line));
 }
 
 // `1 of 4. Authorities monitor … December 29, 2014. REUTERS/Beawiharta`

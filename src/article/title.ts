@@ -43,8 +43,12 @@ const PHRASE_START = new Set(
 // Clause ends: a comma (not one grouping thousands), a semicolon, a colon (not in a time), dashes.
 const CLAUSE_END = /(?<!\d),|,(?!\d)|;|:(?!\d)|\s[—–-]{1,2}\s|[—–]|\s--|--\s/gu;
 
-const lastWord = (s: string): string =>
-  (/([\p{L}'’]+)[^\p{L}]*$/u.exec(s)?.[1] ?? '').toLowerCase().replace(/['’]s$/u, '');
+/** A word without the marks around it, in lower case (`“truly` → `truly`, `NHL's` → `nhl`). */
+const bare = (w: string): string =>
+  w
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    .toLowerCase()
+    .replace(/['’]s$/u, '');
 
 /** The clause ends of a sentence, as lengths of the text before each (the sentence end last). */
 function clauseEnds(sentence: string): number[] {
@@ -63,10 +67,11 @@ function cut(clause: string, max: number): string {
   let fallback = '';
   let prefix = '';
   for (let k = 0; k < words.length - 1; k++) {
-    prefix = prefix ? `${prefix} ${words[k]}` : words[k]!;
-    const text = trimEnd(prefix);
+    // Only the last word's closing marks go: trimming the whole prefix each time is quadratic.
+    const text = prefix + words[k]!.replace(/[.…:;,—–-]+$/u, '');
+    prefix += `${words[k]} `;
     if (text.length > room) break;
-    if (text.length < MIN_TITLE || DANGLING.has(lastWord(text))) continue;
+    if (text.length < MIN_TITLE || DANGLING.has(bare(words[k]!))) continue;
     fallback = text;
     if (PHRASE_START.has(words[k + 1]!.toLowerCase()) && text.length >= max / 3) best = text;
   }
