@@ -26,22 +26,26 @@ const EMBEDS = [
 
 // "This story has been updated" and its kin, before or after the story.
 const UPDATED =
-  /^(?:\(?(?:Editor['’]s note|Update|Note): )?(?:This|The) (?:story|article|report|post|piece|page) (?:has been|was|is being|had been) (?:updated|corrected|revised)\b/i;
+  /^\(?(?:(?:Editor['’]s note|Update|Note): )?(?:This|The) (?:version of (?:the|this) )?(?:story|article|report|post|piece|page) (?:(?:has been|was|is being|had been) )?(?:updated|corrected|revised|refiled|corrects|adds|updates|fixes|removes)\b/i;
+
+// Rights lines: `Copyright 2015 The Associated Press. All rights reserved. …`, `© 2026 Outlet`.
+// `Copyright lawyers said …` is a sentence: a rights line names its year at once.
+const RIGHTS = /^(?:Copyright ?(?:©|\(c\))?|©|\(c\)) ?\d{4}\b|\bAll rights reserved\.?$/i;
 
 // Calls to action: `Please share your videos, pictures and stories at iReport.`, `Sign up …`.
 const CALL_TO_ACTION = [
   /\b(?:share|send|submit|upload|tell) (?:us )?your (?:own )?(?:videos?|photos?|pictures?|images?|stories|story|experiences?|thoughts|views|questions|tips)\b/i,
-  /^(?:Sign up|Subscribe|Follow (?:us|@\w+)|Like us on|Download (?:the|our) (?:\p{L}+ )?app|Get (?:our|the) .{0,40}newsletter)\b/iu,
+  /^(?:Sign up|Subscribe|Follow (?:us|@\w+)|Like us on|(?:Click|Tap) here\b|Download (?:the|our) (?:\p{L}+ )?app|Get (?:our|the) .{0,40}newsletter)\b/iu,
 ];
 
 /** True for a line that is page debris, never story text. */
 export function isDebrisLine(line: string): boolean {
   if (NO_WORDS.test(line)) return true;
   if (line.length > 300) return false;
-  if (CONTROL.test(line) || UPDATED.test(line)) return true;
+  if (CONTROL.test(line) || UPDATED.test(line) || RIGHTS.test(line)) return true;
   // Cheap tests first: every paragraph of every story passes through here.
   if (/\(@|pic\.|post|Embedded/.test(line) && EMBEDS.some((re) => re.test(line))) return true;
-  return /your /i.test(line) && CALL_TO_ACTION.some((re) => re.test(line));
+  return CALL_TO_ACTION[1]!.test(line) || (/your /i.test(line) && CALL_TO_ACTION[0]!.test(line));
 }
 
 // `1 of 4. Authorities monitor … December 29, 2014. REUTERS/Beawiharta`

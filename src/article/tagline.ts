@@ -18,7 +18,8 @@ const CONTRIBUTED =
 // may be a last paragraph saying `CNN's Anderson Cooper reported from Baghdad.`
 const REPORTED_FROM = /^((?:[\p{Lu}][\p{L}&.]*)['’]s .+?) (?:reported|wrote) from [^.]+\.?$/u;
 
-const POSSESSIVE = /^(?:[\p{Lu}][\p{L}&.]*(?: [\p{Lu}][\p{L}&.]*){0,2})['’]s /u;
+// `CNN's A`, and `ABC News' A` (a name ending in s takes the apostrophe alone).
+const POSSESSIVE = /^(?:[\p{Lu}][\p{L}&.]*(?: [\p{Lu}][\p{L}&.]*){0,2})(?:['’]s|(?<=s)['’]) /u;
 // `Associated Press writers A and B`, `Reuters correspondent A`: the outlet and the role go.
 const STAFF =
   /^(?:The )?\p{Lu}[\p{L}&.]*(?: \p{Lu}[\p{L}&.]*){0,2}(?:['’]s)? (?:staff |senior |chief )?(?:writers?|reporters?|correspondents?|photographers?|videojournalists?|producers?) (?=\p{Lu})/u;

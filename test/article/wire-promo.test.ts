@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headings, paragraphs, titleProblem, wire } from './helpers.js';
+import { headings, paragraphs, parseBytes, titleProblem, wire } from './helpers.js';
 
 describe('promo, related links and debris around the story', () => {
   const a = wire('promo-preamble');
@@ -48,5 +48,33 @@ describe('promo, related links and debris around the story', () => {
       "The bridge links the Castle District with the city's main market hall.",
     ]);
     expect(JSON.stringify(b.body)).not.toMatch(/WATCH|posted by|pic\.twitter|updated/);
+  });
+});
+
+describe('what closes a story besides its text', () => {
+  it('promo lines, an outlet’s possessive credit, a correction note and a rights line', () => {
+    const a = wire('trailers');
+    expect(a.source).toBe('CNN');
+    expect(a.contributors).toEqual(['Lara Quinn', 'Tomas Reed']);
+    expect(paragraphs(a)).toEqual([
+      expect.stringMatching(/^Dock workers in the port of Halden ended/),
+      expect.stringMatching(/^Cranes were moving again/),
+      'The deal raises wages by 11% over three years.',
+    ]);
+    expect(JSON.stringify(a.body)).not.toMatch(
+      /Follow @|Click here|version of the story|Copyright/,
+    );
+  });
+
+  it('a paragraph that only starts like a rights line or a promo stays', () => {
+    const a = parseBytes(
+      [
+        'Copyright lawyers said on Monday that the ruling would change how music is licensed.',
+        'Follow-up hearings are set for June, the court said.',
+        'Share prices of the labels rose after the decision.',
+      ].join('\n\n'),
+      'copyright.txt',
+    );
+    expect(paragraphs(a)).toHaveLength(3);
   });
 });
