@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { articleFiles, parseArticleFile } from '../../src/article/index.js';
 import { InvalidArticleError } from '../../src/errors.js';
-import { fixture, headings, paragraphs, parseFile, SITE_URL } from './helpers.js';
+import { fixture, headings, paragraphs, parseBytes, parseFile, SITE_URL } from './helpers.js';
 
 const json = (name: string) => parseFile(fixture('json', `${name}.json`));
 const withSidecar = async (name: string) =>
@@ -51,13 +51,20 @@ describe('extractor JSON documents as input files', () => {
 
   it.each([
     ['not-an-extractor', 1, /neither trafilatura .* nor newspaper4k/],
-    ['broken', 4, /not valid JSON/],
     ['bad-date', 4, /newspaper4k JSON "publish_date": "last Tuesday" is not an ISO 8601 date/],
   ])('%s.json is refused with file:line (%i)', (name, line, reason) => {
     const err = refusal(() => json(name));
     expect(err.file).toBe(`${name}.json`);
     expect(err.line).toBe(line);
     expect(err.reason).toMatch(reason);
+  });
+
+  it('invalid JSON is refused with the line of the fault', () => {
+    const broken =
+      '{\n  "title": "Broken",\n  "text": "A paragraph."\n  "url": "https://example.com/x"\n}\n';
+    const err = refusal(() => parseBytes(broken, 'broken.json'));
+    expect(err.reason).toMatch(/^not valid JSON/);
+    expect(err.line).toBe(4);
   });
 });
 
