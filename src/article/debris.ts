@@ -30,7 +30,8 @@ const UPDATED =
 
 // Rights lines: `Copyright 2015 The Associated Press. All rights reserved. …`, `© 2026 Outlet`.
 // `Copyright lawyers said …` is a sentence: a rights line names its year at once.
-const RIGHTS = /^(?:Copyright ?(?:©|\(c\))?|©|\(c\)) ?\d{4}\b|\bAll rights reserved\.?$/i;
+const RIGHTS = /^(?:Copyright ?(?:©|\(c\))?|©|\(c\)) ?\d{4}\b/i;
+const RESERVED = /\bAll rights reserved\.?$/i;
 
 // Calls to action: `Please share your videos, pictures and stories at iReport.`, `Sign up …`.
 const CALL_TO_ACTION = [
@@ -43,6 +44,7 @@ export function isDebrisLine(line: string): boolean {
   if (NO_WORDS.test(line)) return true;
   if (line.length > 300) return false;
   if (CONTROL.test(line) || UPDATED.test(line) || RIGHTS.test(line)) return true;
+  if (/reserved\.?$/.test(line.slice(-10)) && RESERVED.test(line)) return true;
   // Cheap tests first: every paragraph of every story passes through here.
   if (/\(@|pic\.|post|Embedded/.test(line) && EMBEDS.some((re) => re.test(line))) return true;
   return CALL_TO_ACTION[1]!.test(line) || (/your /i.test(line) && CALL_TO_ACTION[0]!.test(line));

@@ -21,7 +21,13 @@ const isStory = (line: string): boolean =>
 
 /** Wire copy as scraped from a news site (design.md, "Two input formats", 2). */
 export function parseWire(body: string): Draft {
-  const lines = normalizeNewlines(body).split('\n').map(cleanLine).flatMap(splitFused);
+  const lines: string[] = [];
+  for (const raw of normalizeNewlines(body).split('\n')) {
+    const line = cleanLine(raw);
+    // Most lines hold one element: only split (and allocate) the few that run several together.
+    if (/WATCH|highlights/i.test(line)) lines.push(...splitFused(line));
+    else lines.push(line);
+  }
   const entries = toEntries(lines);
   const draft: Draft = { media: [], highlights: [], blocks: [], contributors: [] };
   const paragraphs: string[] = [];
