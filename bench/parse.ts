@@ -1,7 +1,8 @@
 /**
- * Parse time per article: every file of CONTENT_DIR (default content/) and the reference sample
- * when it is beside the checkout, each against a baseline measured in the same run: marked's
- * lexer on the same text, the floor of any parser that reads it once.
+ * Parse time per article: every file of CONTENT_DIR (default content/), the reference sample and
+ * the scraped stories of shared/real-wire when they are beside the checkout, each against a
+ * baseline measured in the same run: marked's lexer on the same text, the floor of any parser
+ * that reads it once.
  *
  *   npx tsx bench/parse.ts [--runs 2000]
  */
@@ -19,6 +20,15 @@ const files = readdirSync(dir)
   .map((f) => join(dir, f));
 const seed = resolve('..', 'shared', 'seed', 'wire-article.txt');
 if (existsSync(seed)) files.unshift(seed);
+const realWire = resolve('..', 'shared', 'real-wire');
+if (existsSync(realWire)) {
+  files.push(
+    ...readdirSync(realWire)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .map((f) => join(realWire, f)),
+  );
+}
 
 /** Median µs per call over five rounds of `runs` calls, after a warm-up round. */
 function time(fn: () => unknown): number {
@@ -39,12 +49,27 @@ console.log('file                                   KB   parse µs  lexer µs  p
 for (const file of files) {
   const bytes = readFileSync(file);
   const text = bytes.toString('utf8');
-  const parse = time(() =>
-    parseArticle(bytes, { file, siteUrl: 'https://news.example', fallbackPublishedAt: at }),
-  );
+  const parseOnce = () =>
+    parseArticle(bytes, { file, siteUrl: 'https://news.example', fallbackPublishedAt: at });
+  // A file the parser refuses is timed all the same (the refusal is the work it did), and said.
+  const refused = (() => {
+    try {
+      parseOnce();
+      return '';
+    } catch (err) {
+      return `  (refused: ${(err as Error).message.split(': ').slice(1).join(': ')})`;
+    }
+  })();
+  const parse = time(() => {
+    try {
+      parseOnce();
+    } catch {
+      // counted above
+    }
+  });
   const lex = time(() => new Lexer().lex(text));
   const name = file.length > 36 ? `…${file.slice(-35)}` : file;
   console.log(
-    `${name.padEnd(36)} ${(bytes.length / 1024).toFixed(1).padStart(5)} ${parse.toFixed(0).padStart(9)} ${lex.toFixed(0).padStart(9)} ${(parse / lex).toFixed(2).padStart(13)}×`,
+    `${name.padEnd(36)} ${(bytes.length / 1024).toFixed(1).padStart(5)} ${parse.toFixed(0).padStart(9)} ${lex.toFixed(0).padStart(9)} ${(parse / lex).toFixed(2).padStart(13)}×${refused}`,
   );
 }

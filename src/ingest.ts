@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { access, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { ARTICLE_EXTENSIONS, parseArticle, readArticleBytes } from './article/index.js';
+import { join } from 'node:path';
+import { articleFiles, parseArticle, readArticleBytes } from './article/index.js';
 import { InvalidArticleError, errorMessage } from './errors.js';
 import type { Queues } from './queues.js';
 import type { ArticleStore, UpsertOutcome } from './store/articles.js';
 
 /** Bumped when the parser's output changes, so that unchanged files are parsed again once. */
-export const PARSER_VERSION = '1';
+export const PARSER_VERSION = '2';
 
 export type IngestResult =
   | { file: string; id: string; outcome: UpsertOutcome }
@@ -20,17 +20,16 @@ export interface IngestDeps {
   now?: () => Date;
 }
 
-/** Directories expand to their article files (not recursive, hidden files skipped), sorted. */
+/**
+ * Directories expand to their article files (not recursive, hidden files skipped, sidecars left to
+ * the file they stand beside), sorted.
+ */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
     const info = await stat(p).catch(() => undefined);
     if (info?.isDirectory()) {
-      const names = (await readdir(p)).filter(
-        (n) =>
-          !n.startsWith('.') &&
-          (ARTICLE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()),
-      );
+      const names = articleFiles((await readdir(p)).filter((n) => !n.startsWith('.')));
       files.push(...names.sort().map((n) => join(p, n)));
     } else {
       files.push(p);
@@ -39,11 +38,11 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
   return files;
 }
 
-export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha256')
-    .update(`gazette-parser-${PARSER_VERSION}\0`)
-    .update(bytes)
-    .digest('hex');
+/** The file's bytes and its sidecar's: a changed sidecar is a changed article. */
+export function contentHash(bytes: Uint8Array, sidecar?: Uint8Array): string {
+  const hash = createHash('sha256').update(`gazette-parser-${PARSER_VERSION}\0`).update(bytes);
+  if (sidecar) hash.update('\0sidecar\0').update(sidecar);
+  return hash.digest('hex');
 }
 
 /**
@@ -70,10 +69,15 @@ async function ingestOne(
   deps: IngestDeps,
   claimed: Map<string, string>,
 ): Promise<IngestResult> {
-  const { bytes } = await readArticleBytes(file);
-  const hash = contentHash(bytes);
+  const { bytes, sidecar } = await readArticleBytes(file);
+  const hash = contentHash(bytes, sidecar?.bytes);
   const now = deps.now?.() ?? new Date();
-  const article = parseArticle(bytes, { file, siteUrl: deps.siteUrl, fallbackPublishedAt: now });
+  const article = parseArticle(bytes, {
+    file,
+    siteUrl: deps.siteUrl,
+    fallbackPublishedAt: now,
+    ...(sidecar ? { sidecar } : {}),
+  });
   const datedByFile = article.publishedAt !== now.toISOString();
 
   const other = claimed.get(article.id);

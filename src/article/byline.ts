@@ -1,11 +1,8 @@
 /**
- * Lines a scraper picks up above the story: the byline (`By Petra Novak and Ian Moss, CNN`) and
- * the time stamp (`Updated 1:23 PM ET, Sun March 22, 2026`). Neither is story text.
+ * The byline a scraper picks up above the story (`By Petra Novak and Ian Moss, CNN`); it is not
+ * story text. (Time stamps above the story are stamp.ts's.)
  */
 const BYLINE = /^By (.{3,150}?)(?:,? (?:CNN|for CNN)(?: [\p{Lu}][\p{L}]+)?)?$/u;
-// A time (`1:23 PM`) or a year, and no full stop: `Updated figures show …` is a sentence.
-const STAMP =
-  /^(?:Updated|Published|Posted|Last updated):? (?=.*(?:\d{1,2}:\d{2}|\b\d{4}\b)).{4,100}(?<!\.)$/i;
 const NAME =
   /^\p{Lu}[\p{L}.'’-]*(?: (?:\p{Lu}[\p{L}.'’-]*|de|van|von|da|del|bin|al-\p{L}+)){0,4}$/u;
 
@@ -16,8 +13,4 @@ export function matchByline(line: string): string[] | undefined {
   if (!m) return undefined;
   const names = m[1]!.split(/,? and |, | & /).map((n) => n.trim());
   return names.length > 0 && names.every((n) => NAME.test(n)) ? names : undefined;
-}
-
-export function isTimeStamp(line: string): boolean {
-  return line.length <= 110 && STAMP.test(line);
 }

@@ -1,7 +1,11 @@
+import { normalCasePlace } from './place.js';
+
 /**
  * Wire datelines, after no-break spaces became plain ones:
  *   `CNN —` (often a line of its own), `(CNN) --`, `(CNN)Text`, `Los Angeles (CNN) --`,
- *   `WASHINGTON —`, `Beirut, Lebanon (CNN) —`.
+ *   `WASHINGTON —`, `Beirut, Lebanon (CNN) —`, `JAKARTA (Reuters) -`, `NEW YORK (AP) —`,
+ *   `NEW YORK/LONDON (Reuters) -` (two places), `WASHINGTON, Nov. 13 (UPI) --` (with its date).
+ * The place comes out in normal case (place.ts); the outlet in brackets is the source.
  */
 export interface Dateline {
   source: string | null;
@@ -9,16 +13,21 @@ export interface Dateline {
 }
 
 const DASH = String.raw`(?:—|–|--|-)`;
-const PLACE = String.raw`[\p{Lu}][\p{L}.'’-]*(?:,? [\p{L}.'’-]+){0,4}`;
+const PLACE = String.raw`[\p{Lu}][\p{L}.'’/-]*(?:,? [\p{L}.'’/-]+){0,4}`;
+// The day some agencies set between place and outlet: `JAKARTA, Dec 30 (Reuters) -`.
+const DAY = String.raw`(?:, (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2})`;
 const SOURCE = String.raw`[\p{Lu}][\p{L}\d&.'’]*(?: [\p{Lu}][\p{L}\d&.'’]*){0,3}`;
 
-const PAREN_LINE = new RegExp(String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\) ?(?:${DASH})?$`, 'u');
+const PAREN_LINE = new RegExp(
+  String.raw`^(?:(${PLACE})${DAY}?,? )?\((${SOURCE})\) ?(?:${DASH})?$`,
+  'u',
+);
 const BARE_LINE = new RegExp(
   String.raw`^(${SOURCE}(?:, [\p{Lu}][\p{L}.'’-]*(?: [\p{Lu}][\p{L}.'’-]*){0,2})?) ?${DASH}$`,
   'u',
 );
 const PAREN_LEAD = new RegExp(
-  String.raw`^(?:(${PLACE}),? )?\((${SOURCE})\)( ?(?:—|–|--) ?| - | ?)(?=\S)`,
+  String.raw`^(?:(${PLACE})${DAY}?,? )?\((${SOURCE})\)( ?(?:—|–|--) ?| - | ?)(?=\S)`,
   'u',
 );
 const CAPS_LEAD =
@@ -34,14 +43,14 @@ function bare(token: string): Dateline | undefined {
   if (KNOWN_SOURCES.test(token)) return { source: token, place: null };
   const word = token.split(',')[0]!;
   if (/^[A-Z]{2,5}$/.test(word) && !token.includes(',')) return undefined;
-  return { source: null, place: token };
+  return { source: null, place: normalCasePlace(token) };
 }
 
 /** A line that is nothing but a dateline. */
 export function matchDatelineLine(line: string): Dateline | undefined {
   if (line.length > 80) return undefined;
   const p = PAREN_LINE.exec(line);
-  if (p) return { place: p[1] ?? null, source: p[2]! };
+  if (p) return { place: p[1] ? normalCasePlace(p[1]) : null, source: p[2]! };
   const b = BARE_LINE.exec(line);
   return b ? bare(b[1]!) : undefined;
 }
@@ -58,7 +67,7 @@ export function matchDatelineLead(
     const dashed = /[—–-]/.test(sep!);
     if (dashed || sep === '' || !place || KNOWN_SOURCES.test(source!)) {
       return {
-        dateline: { place: place ?? null, source: source! },
+        dateline: { place: place ? normalCasePlace(place) : null, source: source! },
         rest: paragraph.slice(whole.length),
       };
     }

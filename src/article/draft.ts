@@ -11,6 +11,10 @@ export interface Draft {
   dateline?: Dateline;
   /** A title the body itself states (a Markdown `# heading`). */
   title?: string;
+  /** From a stamp line (`Published November 13, 2015 Associated Press`), stamp.ts. */
+  publishedAt?: Date;
+  /** The outlet a stamp line names, when no dateline names one. */
+  source?: string;
 }
 
 /** Removes the contributor tagline(s) closing the story; returns the names in order. */

@@ -1,7 +1,8 @@
-import { isTimeStamp, matchByline } from './byline.js';
+import { matchByline } from './byline.js';
 import { matchDatelineLead, matchDatelineLine } from './dateline.js';
 import { matchCreditLine, matchMediaLine } from './media-lines.js';
 import { scrubPlayerDebris, type Clip } from './player-debris.js';
+import { matchStamp } from './stamp.js';
 import { matchTagline } from './tagline.js';
 import { HIGHLIGHTS } from './text.js';
 import { joinWrapped, wrapWidth } from './unwrap.js';
@@ -18,7 +19,7 @@ function isStructural(line: string): boolean {
     !!matchDatelineLine(line) ||
     !!matchTagline(line) ||
     !!matchByline(line) ||
-    isTimeStamp(line)
+    !!matchStamp(line)
   );
 }
 

@@ -3,7 +3,8 @@ import { matchDatelineLead } from './dateline.js';
 import type { Draft } from './draft.js';
 import type { FrontMatter } from './front-matter.js';
 import { ArticleSchema, ARTICLE_ID, isHttpUrl, type Article, type Media } from './schema.js';
-import { cleanLine, deriveTitle, slugify } from './text.js';
+import { cleanLine, slugify } from './text.js';
+import { deriveTitle } from './title.js';
 
 const EDITORS_NOTE = /^Editor['’]s note:/i;
 
@@ -69,14 +70,17 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     id,
     title: title.slice(0, 300),
     url,
-    source: fm.source !== undefined ? fm.source : (draft.dateline?.source ?? null),
+    source: fm.source !== undefined ? fm.source : (draft.dateline?.source ?? draft.source ?? null),
     dateline: fm.dateline !== undefined ? fm.dateline : (draft.dateline?.place ?? null),
-    publishedAt: (fm.date ?? ctx.fallbackPublishedAt).toISOString(),
+    publishedAt: (fm.date ?? draft.publishedAt ?? ctx.fallbackPublishedAt).toISOString(),
     summary: cleanLine(fm.summary ?? lead ?? highlights[0] ?? ''),
     highlights,
     body: draft.blocks,
     media,
-    contributors: fm.contributors?.filter(Boolean) ?? draft.contributors,
+    // Authors a sidecar or an extractor names come first, then those the text credits.
+    contributors: fm.contributors?.filter(Boolean) ?? [
+      ...new Set([...(fm.authors ?? []).map(cleanLine).filter(Boolean), ...draft.contributors]),
+    ],
     tags: [...new Set((fm.tags ?? []).map(cleanLine).filter(Boolean))],
   };
   const checked = ArticleSchema.safeParse(article);

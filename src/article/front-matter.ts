@@ -35,7 +35,11 @@ const FrontMatterSchema = z
   .partial()
   .strict();
 
-export type FrontMatter = Omit<z.output<typeof FrontMatterSchema>, 'date'> & { date?: Date };
+export type FrontMatter = Omit<z.output<typeof FrontMatterSchema>, 'date'> & {
+  date?: Date;
+  /** Authors from a sidecar or an extractor's JSON: contributors ahead of the text's own. */
+  authors?: string[];
+};
 
 export interface Split {
   data: FrontMatter;

@@ -1,4 +1,5 @@
 import { scrubGallery } from './gallery.js';
+import { isSubheadLike } from './subheads.js';
 import { isHeadingLike } from './text.js';
 
 /** A video the scraped player stood for: its title and, when shown, its running time. */
@@ -81,6 +82,8 @@ function isClipTitle(line: string): boolean {
   if (MARKER.test(line) || line.length > 150) return false;
   return (
     isHeadingLike(line.replace(TRAILING_TIME, '')) ||
+    // Clip titles quote (`Obama: 'We will get this done'`) or ask, as subheads do.
+    isSubheadLike(line.replace(TRAILING_TIME, '')) ||
     (TRAILING_TIME.test(line) && !SENTENCE_END.test(line))
   );
 }

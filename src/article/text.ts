@@ -72,28 +72,3 @@ export function firstSentence(paragraph: string): string {
   }
   return paragraph;
 }
-
-/**
- * design.md: the lead sentence's first clause (up to the first comma, semicolon or dash), cut at a
- * word boundary to at most 90 characters, without closing stop.
- */
-export function deriveTitle(lead: string, max = 90): string {
-  // A comma between digits groups thousands (`6,000`); it does not end a clause.
-  let clause = firstSentence(lead)
-    .split(/(?<!\d),|,(?!\d)|;|\s[—–-]{1,2}\s|[—–]|\s--|--\s/u)[0]!
-    .trim();
-  if (clause.length > max) {
-    const cut = clause.slice(0, max + 1);
-    const space = cut.lastIndexOf(' ');
-    clause = space > max / 3 ? cut.slice(0, space) : clause.slice(0, max);
-  }
-  clause = clause.replace(/[\s.!?…:]+$/u, '').trim();
-  // A quotation cut at its first comma leaves an opening mark without its closing one.
-  if (
-    (clause.startsWith('“') && !clause.includes('”')) ||
-    (clause.startsWith('"') && clause.split('"').length % 2 === 0)
-  ) {
-    clause = clause.slice(1).trim();
-  }
-  return clause;
-}

@@ -1,13 +1,18 @@
-import { isTimeStamp, matchByline } from './byline.js';
+import { matchByline } from './byline.js';
 import { matchDatelineLead, matchDatelineLine } from './dateline.js';
+import { isDebrisLine, matchGalleryCaption } from './debris.js';
 import { takeTagline, type Draft } from './draft.js';
 import { groupAt, groups, toEntries, type Entry } from './entries.js';
+import { splitFused } from './fused.js';
 import { isMediaGroup, matchMediaLine, mediaFromGroup, mediaRunLength } from './media-lines.js';
 import { attachClip, clipMedia, mergeIntoClip } from './clips.js';
 import type { BodyBlock, Media } from './schema.js';
-import { cleanLine, HIGHLIGHTS, isHeadingLike, normalizeNewlines } from './text.js';
+import { matchStamp, type Stamp } from './stamp.js';
+import { isRelatedLink, isSubheadLike, markSubheadings } from './subheads.js';
+import { cleanLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
 
 const BULLET = /^(?:[•*·▪-]|\d+[.)]) +/;
+const EDITORS_NOTE = /^Editor['’]s note:/i;
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
 
 /** Text that belongs to the story itself, so it cannot be a caption. */
@@ -16,11 +21,26 @@ const isStory = (line: string): boolean =>
 
 /** Wire copy as scraped from a news site (design.md, "Two input formats", 2). */
 export function parseWire(body: string): Draft {
-  const entries = toEntries(normalizeNewlines(body).split('\n').map(cleanLine));
+  const lines: string[] = [];
+  for (const raw of normalizeNewlines(body).split('\n')) {
+    const line = cleanLine(raw);
+    // Most lines hold one element: only split (and allocate) the few that run several together.
+    if (/WATCH|highlights/i.test(line)) lines.push(...splitFused(line));
+    else lines.push(line);
+  }
+  const entries = toEntries(lines);
   const draft: Draft = { media: [], highlights: [], blocks: [], contributors: [] };
+  const paragraphs: string[] = [];
+  // A line standing alone in the story: a gallery caption, a stamp, page debris, or story text.
+  const take = (line: string) => {
+    const caption = matchGalleryCaption(line);
+    const stamp = caption ? undefined : matchStamp(line);
+    if (caption) draft.media.push(caption);
+    else if (stamp) applyStamp(draft, stamp);
+    else if (!isDebrisLine(line)) paragraphs.push(line);
+  };
 
   const storyStart = readPreamble(entries, draft);
-  const paragraphs: string[] = [];
   for (const group of groups(entries.slice(storyStart))) {
     if ('clip' in group) {
       draft.media.push(clipMedia(group.clip));
@@ -31,15 +51,21 @@ export function parseWire(body: string): Draft {
       for (let k = 0; k < group.lines.length;) {
         const run = mediaRunLength(group.lines, k);
         if (run > 0) draft.media.push(...mediaFromGroup(group.lines.slice(k, k + run)));
-        else paragraphs.push(group.lines[k]!);
+        else take(group.lines[k]!);
         k += Math.max(run, 1);
       }
     }
   }
   draft.blocks = paragraphs.map((text) => ({ type: 'paragraph', text }) as BodyBlock);
+  const before = draft.blocks.length;
   draft.contributors = [...new Set([...draft.contributors, ...takeTagline(draft.blocks)])];
-  markSubheadings(draft.blocks);
+  draft.blocks = markSubheadings(draft.blocks, draft.blocks.length < before);
   return draft;
+}
+
+function applyStamp(draft: Draft, stamp: Stamp): void {
+  draft.publishedAt ??= stamp.publishedAt;
+  draft.source ??= stamp.source;
 }
 
 /** Media, highlights and a dateline line, in any order, before the story; returns where it starts. */
@@ -72,22 +98,66 @@ function readPreamble(entries: Entry[], draft: Draft): number {
     clip = undefined;
     const text = entry.text;
     const dateline = matchDatelineLine(text);
+    const caption = matchGalleryCaption(text);
+    const stamp = matchStamp(text);
     if (HIGHLIGHTS.test(text)) {
       inHighlights = true;
       highlightsEnd = findDatelineAhead(entries, i + 1, 9);
     } else if (dateline) {
       draft.dateline = dateline;
       inHighlights = false;
+    } else if (isDebrisLine(text)) {
+      // A lone `.`, `View photo`, a call to share photos: nothing of the story.
+    } else if (caption) {
+      draft.media.push(caption);
+    } else if (stamp) {
+      applyStamp(draft, stamp);
     } else if (inHighlights && (highlightsEnd >= 0 ? i < highlightsEnd : isHighlightItem(text))) {
       draft.highlights.push(text.replace(BULLET, ''));
-    } else if (!inHighlights && (matchByline(text) || isTimeStamp(text))) {
-      draft.contributors.push(...(matchByline(text) ?? []));
+    } else if (!inHighlights && matchByline(text)) {
+      draft.contributors.push(...matchByline(text)!);
+    } else if (
+      !inHighlights &&
+      isSubheadLike(text) &&
+      /^[#@]|:/u.test(text) &&
+      isRelatedLink(text)
+    ) {
+      // A labelled link above the story (`READ: …`, `#Tag: …`).
     } else {
-      break;
+      const lead = leadAhead(entries, i);
+      if (lead < 0) break;
+      // Teasers and promos stand between the page's top and a lead that opens with a dateline.
+      for (let j = i; j < lead; j++) {
+        const e = entries[j]!;
+        const photo = 'text' in e ? matchGalleryCaption(e.text) : undefined;
+        if (photo) draft.media.push(photo);
+      }
+      i = lead;
+      continue;
     }
     i++;
   }
   return i;
+}
+
+/**
+ * Where a lead that opens with a dateline starts, when only a few short lines (a teaser, a promo,
+ * a caption) stand before it; else -1. A dateline opens the story, so nothing above it is story.
+ */
+function leadAhead(entries: Entry[], from: number): number {
+  let groupsSeen = 0;
+  for (let j = from; j < entries.length; j++) {
+    const e = entries[j]!;
+    if (j > from && e.group !== entries[j - 1]!.group) groupsSeen++;
+    if (groupsSeen > 3) return -1;
+    if (!('text' in e)) continue;
+    const startsGroup = j === from || e.group !== entries[j - 1]!.group;
+    if (j > from && startsGroup && (matchDatelineLead(e.text) || matchDatelineLine(e.text))) {
+      return j;
+    }
+    if (e.text.length > 300 || HIGHLIGHTS.test(e.text) || EDITORS_NOTE.test(e.text)) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -106,12 +176,4 @@ function findDatelineAhead(entries: Entry[], from: number, span: number): number
 
 function isHighlightItem(text: string): boolean {
   return text.length <= 250 && !SENTENCE_END.test(text) && !matchMediaLine(text);
-}
-
-/** Short lines with no closing punctuation, standing alone between paragraphs. */
-function markSubheadings(blocks: BodyBlock[]): void {
-  for (let k = 1; k < blocks.length - 1; k++) {
-    const b = blocks[k]!;
-    if (isHeadingLike(b.text)) blocks[k] = { type: 'heading', text: b.text };
-  }
 }

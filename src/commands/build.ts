@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { ARTICLE_EXTENSIONS, parseArticleFile, type Article } from '../article/index.js';
+import { join } from 'node:path';
+import { articleFiles, parseArticleFile, type Article } from '../article/index.js';
 import type { Config } from '../config.js';
 import { errorMessage, InvalidArticleError } from '../errors.js';
 import { writePreview } from '../preview.js';
@@ -38,9 +38,9 @@ async function readArticles(config: Config): Promise<{ articles: Article[]; bad:
       cause: err,
     });
   }
-  const files = names
-    .filter((n) => !n.split(/[\\/]/).some((part) => part.startsWith('.')))
-    .filter((n) => (ARTICLE_EXTENSIONS as readonly string[]).includes(extname(n).toLowerCase()))
+  const files = articleFiles(
+    names.filter((n) => !n.split(/[\\/]/).some((part) => part.startsWith('.'))),
+  )
     .sort()
     .map((n) => join(config.contentDir, n));
   const articles: Article[] = [];

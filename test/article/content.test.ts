@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArticleSchema } from '../../src/article/index.js';
-import { paragraphs, parseFile, REPO } from './helpers.js';
+import { paragraphs, parseFile, REPO, titleProblem } from './helpers.js';
 
 const DIR = resolve(REPO, 'content');
 const files = readdirSync(DIR).filter((f) => /\.(?:md|txt)$/.test(f));
@@ -28,6 +28,14 @@ describe('content/', () => {
       expect(a.title.length).toBeLessThanOrEqual(90);
     },
   );
+
+  it('derives headlines, never clippings, where front matter gives no title', () => {
+    const derived = parsed.filter(({ raw }) => !/^---\n[\s\S]*?^title:/m.test(raw));
+    expect(derived.length).toBeGreaterThanOrEqual(4);
+    for (const { f, a } of derived) {
+      expect([f, titleProblem(a.title, paragraphs(a)[0]!)]).toEqual([f, undefined]);
+    }
+  });
 
   it('gives distinct 2026 dates where front matter gives one', () => {
     const dated = parsed

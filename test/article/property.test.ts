@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArticleSchema } from '../../src/article/index.js';
+import { ArticleSchema, parseArticle } from '../../src/article/index.js';
 import { InvalidArticleError } from '../../src/errors.js';
 import { headings, paragraphs, parseBytes } from './helpers.js';
 import { anyText, wireStory } from './wire-arbitrary.js';
 
 describe('the parser on arbitrary input', () => {
-  it.each(['story.txt', 'story.md'])(
+  it.each(['story.txt', 'story.md', 'story.json'])(
     '%s: returns a valid Article or throws InvalidArticleError, nothing else',
     (file) => {
       fc.assert(
@@ -24,6 +24,53 @@ describe('the parser on arbitrary input', () => {
       );
     },
   );
+});
+
+describe('JSON on arbitrary input', () => {
+  // Any JSON value, and objects with the fields extractors and sidecars use, of any type.
+  const fields = fc.record(
+    {
+      text: fc.oneof(fc.string(), fc.constant('(CNN) -- A lead.\n\nMore.'), fc.jsonValue()),
+      title: fc.oneof(fc.string(), fc.jsonValue()),
+      url: fc.oneof(fc.webUrl(), fc.string(), fc.jsonValue()),
+      date: fc.oneof(fc.constant('2026-02-30'), fc.string(), fc.jsonValue()),
+      authors: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+      raw_text: fc.string(),
+      top_image: fc.oneof(fc.string(), fc.jsonValue()),
+      publish_date: fc.oneof(fc.string(), fc.jsonValue()),
+    },
+    { requiredKeys: [] },
+  );
+  const anyJson = fc.oneof(fc.jsonValue(), fields).map((v) => JSON.stringify(v) ?? 'null');
+  const sidecarOf = (json: string) => ({
+    file: 'story.json',
+    bytes: new TextEncoder().encode(json),
+  });
+
+  it('as an input file or as a sidecar: a valid Article or an InvalidArticleError', () => {
+    fc.assert(
+      fc.property(anyJson, (json) => {
+        for (const run of [
+          () => parseBytes(json, 'story.json'),
+          () =>
+            parseArticle(new TextEncoder().encode('(CNN) -- A lead paragraph of the story.\n'), {
+              file: 'story.txt',
+              siteUrl: 'https://gazette.example',
+              fallbackPublishedAt: new Date(0),
+              sidecar: sidecarOf(json),
+            }),
+        ]) {
+          try {
+            expect(ArticleSchema.safeParse(run()).success).toBe(true);
+          } catch (err) {
+            if (!(err instanceof InvalidArticleError)) throw err;
+            expect(err.message).toMatch(/^story\.json/);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('well-formed wire copy', () => {

@@ -49,7 +49,10 @@ export const DATELINES: {
   { text: 'Los Angeles (CNN) -- ', own: false, source: 'CNN', place: 'Los Angeles' },
   { text: 'Beirut, Lebanon (CNN) — ', own: false, source: 'CNN', place: 'Beirut, Lebanon' },
   { text: 'CNN — ', own: false, source: 'CNN', place: null },
-  { text: 'WASHINGTON (CNN) -- ', own: false, source: 'CNN', place: 'WASHINGTON' },
+  // Agencies set the place in capitals; the Article keeps it in normal case.
+  { text: 'WASHINGTON (CNN) -- ', own: false, source: 'CNN', place: 'Washington' },
+  { text: 'JAKARTA (Reuters) - ', own: false, source: 'Reuters', place: 'Jakarta' },
+  { text: 'NEW YORK (AP) — ', own: false, source: 'AP', place: 'New York' },
 ];
 
 const MEDIA_LINES = [
@@ -114,10 +117,14 @@ export const wireStory: fc.Arbitrary<WireStory> = fc
     const body: { heading?: true; raw?: true; text: string }[] = r.paragraphs.map((p, k) => ({
       text: k === 0 ? lead + p : p,
     }));
-    // Subheadings and player debris stand between paragraphs, never first or last.
+    // Subheadings and player debris stand between paragraphs, never first or last; a subhead
+    // heads text, so never two in a row (a short line before another is a link: subheads.ts).
     const between = (at: number) => 1 + (at % (body.length - 1));
     for (const [at, h] of r.headings) {
-      if (body.length > 1) body.splice(between(at), 0, { heading: true, text: h });
+      const k = between(at);
+      if (body.length > 1 && !body[k]?.heading && !body[k - 1]?.heading) {
+        body.splice(k, 0, { heading: true, text: h });
+      }
     }
     const headings = body.filter((b) => b.heading).map((b) => b.text);
     const expected = body.map((b, k) => ({

@@ -20,7 +20,7 @@ describe('wire datelines', () => {
     ['place-paren', 'CNN', 'Los Angeles', 'Striking animation workers voted to return'],
     ['place-country', 'CNN', 'Beirut, Lebanon', 'Cargo ships began unloading at the rebuilt'],
     ['paren-place-nospace', 'CNN', 'Hong Kong', 'Thousands of commuters were stranded'],
-    ['caps-place', 'CNN', 'WASHINGTON', 'The Senate passed a bill on Wednesday'],
+    ['caps-place', 'CNN', 'Washington', 'The Senate passed a bill on Wednesday'],
     [
       'line-nbsp',
       'CNN',
@@ -48,22 +48,20 @@ describe('wire datelines', () => {
 
   it('derives titles from the first clause, not cutting numbers at their thousands comma', () => {
     expect(wire('paren-ascii').title).toBe(
-      'Rescue crews in the river town of Marlow Ferry pulled 14 people from flooded homes',
+      'Rescue crews in the river town of Marlow Ferry pulled 14 people…',
     );
     expect(wire('place-paren').title).toBe(
       'Striking animation workers voted to return to the studios on Friday',
     );
     expect(wire('media-clip-first').title).toBe(
-      'More than 6,000 volunteers collected about 12 tons of trash from Southern California',
+      'More than 6,000 volunteers collected about 12 tons of trash…',
     );
     expect(wire('lead-quote').title).toBe('We will rebuild every house on this street');
   });
 
-  it('cuts a long first clause at a word boundary, at most 90 characters, no closing stop', () => {
+  it('cuts a long first clause before a phrase, marked with …, at most 90 characters', () => {
     const { title } = wire('long-lead');
-    expect(title).toBe(
-      'The Federal Aviation Administration on Monday ordered inspections of engine mounting',
-    );
+    expect(title).toBe('The Federal Aviation Administration on Monday ordered inspections…');
     for (const name of ['no-dateline', 'bare-lead', 'place-country', 'tabs']) {
       const t = wire(name).title;
       expect(t.length).toBeLessThanOrEqual(90);

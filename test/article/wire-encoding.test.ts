@@ -8,7 +8,7 @@ describe('wire copy as scrapers and editors save it', () => {
       'Record number of humpback whales counted off the coast of eastern Australia',
       'Researchers say the population has almost fully recovered from whaling',
     ]);
-    expect(a.dateline).toBe('SYDNEY, Australia');
+    expect(a.dateline).toBe('Sydney, Australia');
     expect(headings(a)).toEqual(['New risks']);
     expect(paragraphs(a)).toHaveLength(5);
     expect(paragraphs(a)[1]).toBe(
@@ -16,7 +16,7 @@ describe('wire copy as scrapers and editors save it', () => {
     );
     expect(paragraphs(a)[2]).toContain('22 years. “Now on a good day we see a hundred');
     expect(a.title).toBe(
-      'A record number of humpback whales has been counted migrating along the coast of eastern',
+      'A record number of humpback whales has been counted migrating along the coast…',
     );
   });
 

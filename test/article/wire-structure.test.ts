@@ -81,13 +81,13 @@ describe('subheadings', () => {
   it('are short unpunctuated lines between paragraphs', () => {
     expect(headings(wire('paren-ascii'))).toEqual(['Sandbag lines']);
     expect(headings(wire('place-paren'))).toEqual(['What the studios say']);
-    expect(headings(wire('all-elements'))).toEqual(['A race to the pole']);
+    expect(headings(wire('all-elements'))).toEqual(['Why the south pole?', 'A race to the pole']);
   });
 
-  it('a question ends with punctuation, so it stays a paragraph', () => {
+  it('a short question standing alone between paragraphs is a subhead too', () => {
     const a = wire('subheading-question');
-    expect(headings(a)).toEqual(['Why it matters']);
-    expect(a.body[2]).toEqual({ type: 'paragraph', text: 'How does it work?' });
+    expect(headings(a)).toEqual(['How does it work?', 'Why it matters']);
+    expect(a.body[2]).toEqual({ type: 'heading', text: 'How does it work?' });
   });
 });
 
@@ -162,9 +162,9 @@ describe('every element at once', () => {
     ]);
   });
 
-  it('body: 9 paragraphs and 1 heading; the tagline is contributors', () => {
-    expect(paragraphs(a)).toHaveLength(9);
-    expect(paragraphs(a)).toContain('Why the south pole?');
+  it('body: 8 paragraphs and 2 headings; the tagline is contributors', () => {
+    expect(paragraphs(a)).toHaveLength(8);
+    expect(headings(a)).toContain('Why the south pole?');
     expect(a.contributors).toEqual(['Aiko Tanaka', 'Rahul Bose', 'Claire Dubois']);
     expect(JSON.stringify(a.body)).not.toMatch(/contributed|JUST WATCHED|\.jpg|---/);
   });
