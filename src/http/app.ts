@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { adminRoutes } from './admin.js';
 import { archiveRoutes } from './archive.js';
 import { installErrorHandlers } from './errors.js';
+import type { FailureThrottleOptions } from './failure-throttle.js';
 import { createFeedCache } from './feed-cache.js';
 import { feedRoutes } from './feed.js';
 import { createHealthCheck, healthRoutes } from './health.js';
@@ -32,6 +33,8 @@ export interface AppOptions {
   feedFreshMs?: number;
   /** /healthz answers within about this; default 500 ms. */
   healthTimeoutMs?: number;
+  /** Refused admin attempts per client address before it must wait; default 20 in 10 minutes. */
+  adminFailures?: FailureThrottleOptions;
 }
 
 /**
@@ -116,7 +119,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(preferenceRoutes, { config, subscribers: ctx.subscribers });
   // With no token the admin routes do not exist (404), rather than exist and always refuse.
   if (config.adminToken) {
-    await app.register(adminRoutes, { prefix: '/admin', ctx, token: config.adminToken });
+    await app.register(adminRoutes, {
+      prefix: '/admin',
+      ctx,
+      token: config.adminToken,
+      ...(opts.adminFailures ? { failures: opts.adminFailures } : {}),
+    });
   }
   return app;
 }

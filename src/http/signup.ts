@@ -2,7 +2,6 @@ import type { Config } from '../config.js';
 import { errorMessage, InvalidSubscriberError, NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { buildConfirmationMail } from '../mail/confirmation.js';
-import { isValidAddress } from '../mail/headers.js';
 import { signToken, verifyToken } from '../mail/tokens.js';
 import type { MailTransport } from '../mail/transport.js';
 import type { Redis } from '../redis.js';
@@ -57,10 +56,8 @@ export function createSignup(deps: SignupDeps) {
   return {
     /** Throws InvalidSubscriberError for an address we could not write to; else queues the work. */
     async request(input: { email: string; name?: string | null }): Promise<void> {
+      // The same rule as `subscribers add` and import: what it accepts, the composer can write.
       const email = normalizeEmail(input.email);
-      // The composer writes plain ASCII addresses only: refuse now rather than fail to mail later.
-      if (!isValidAddress(email))
-        throw new InvalidSubscriberError(`invalid email address: ${email}`);
       const known = await subscribers.findByEmail(email);
       let sub = known;
       if (!sub) {

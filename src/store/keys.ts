@@ -21,6 +21,8 @@ export function createKeys(prefix: string) {
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
     audit: `${db}:audit`,
+    /** Refused admin attempts per client address (a prefix: the address follows). */
+    adminFailures: `${db}:admin-401:`,
   } as const;
 }
 
