@@ -89,7 +89,9 @@ export function installErrorHandlers(app: FastifyInstance, siteName: string): vo
 export function securityHeaders(hsts: boolean): [string, string][] {
   return [
     ['x-content-type-options', 'nosniff'],
-    ['referrer-policy', 'no-referrer'],
+    // Never a Referer to another site (our URLs carry tokens); our own forms keep their Origin,
+    // which browsers without Sec-Fetch-Site need for the same-origin check of a POST.
+    ['referrer-policy', 'same-origin'],
     ['x-frame-options', 'DENY'],
     ...(hsts ? [['strict-transport-security', 'max-age=31536000'] as [string, string]] : []),
   ];

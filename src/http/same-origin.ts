@@ -13,9 +13,10 @@ export function crossSiteReason(req: FastifyRequest, siteUrl: string): string | 
   if (SAFE_METHODS.has(req.method)) return undefined;
   const fetchSite = header(req, 'sec-fetch-site');
   const origin = header(req, 'origin');
-  // `none`: typed or bookmarked by the user, which a POST never is.
-  if (fetchSite !== undefined && fetchSite !== 'same-origin')
-    return `Sec-Fetch-Site is ${fetchSite}`;
+  // A browser that sends Sec-Fetch-Site is believed alone: it may say `Origin: null` for our
+  // own form (a no-referrer policy does that). `none`: typed by the user, which a POST never is.
+  if (fetchSite !== undefined)
+    return fetchSite === 'same-origin' ? undefined : `Sec-Fetch-Site is ${fetchSite}`;
   if (origin !== undefined && !ownOrigins(req, siteUrl).includes(originOf(origin)))
     return `Origin ${origin} is not this site`;
   if (

@@ -3,6 +3,7 @@ import type { Redis } from '../redis.js';
 import { createSubscriberChanges } from '../subscribers/changes.js';
 import { REMOVE, luaScript } from '../subscribers/lua.js';
 import { decodeFlat, decodeSubscriber, type Subscriber } from '../subscribers/model.js';
+import { createPendingSignups } from '../subscribers/pending.js';
 import { createSubscriberQueries } from '../subscribers/queries.js';
 import { createSubscriberUpserts } from '../subscribers/upsert.js';
 import { lookupEmail } from '../subscribers/validate.js';
@@ -69,6 +70,7 @@ export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix:
     },
 
     ...createSubscriberQueries({ redis, keys, getMany }),
+    ...createPendingSignups({ redis, keys }),
   };
 }
 
