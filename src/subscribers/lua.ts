@@ -100,6 +100,25 @@ redis.call('SREM', KEYS[3], id)
 return record
 `;
 
+/**
+ * Removes a pending subscriber whose confirmation window (its score in the pending zset, KEYS[4])
+ * ended before ARGV[3]; one that was confirmed or asked again meanwhile is left alone.
+ */
+export const PURGE_PENDING = `
+local id = ARGV[1]
+local score = redis.call('ZSCORE', KEYS[4], id)
+if score and tonumber(score) > tonumber(ARGV[3]) then return 0 end
+redis.call('ZREM', KEYS[4], id)
+local key = ARGV[2] .. id
+if redis.call('HGET', key, 'status') ~= 'pending' then return 0 end
+local email = redis.call('HGET', key, 'email')
+redis.call('DEL', key)
+if email then redis.call('HDEL', KEYS[1], email) end
+redis.call('ZREM', KEYS[2], id)
+redis.call('SREM', KEYS[3], id)
+return 1
+`;
+
 export interface LuaScript {
   run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown>;
   /** Queues a call; the pipeline must have had `load` queued first. */
