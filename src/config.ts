@@ -1,8 +1,43 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { isTimeZone } from './util/tz.js';
 
 const DEV_SECRET = 'gazette-development-secret-do-not-use-in-production';
+// What .env.example shows: copied as is, it signs links with a value anyone can read.
+const EXAMPLE_SECRET = 'change-me-to-a-long-random-string-of-32-chars';
+
+/**
+ * TRUST_PROXY in fastify's safe forms: how many proxies stand in front (`1`), or their addresses
+ * (`10.0.0.1,10.1.0.0/16`). Never "trust every hop": then any client names its own address in
+ * X-Forwarded-For and the per-address rate limits count nothing.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('')
+  .transform((v, ctx): false | number | string[] => {
+    if (v === '' || v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+    const list = v.split(',').map((s) => s.trim());
+    if (list.every(isAddressOrCidr)) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        v === 'true' || v === 'all'
+          ? 'trusting every hop lets any client choose its address: give the number of proxies in front (e.g. 1) or their addresses'
+          : 'must be a number of proxies (1-10) or a comma-separated list of proxy addresses or CIDR ranges',
+    });
+    return z.NEVER;
+  });
+
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', bits, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 const url = (protocols: string[]) =>
   z
@@ -56,14 +91,13 @@ const schema = z
     SITE_NAME: z.string().min(1).max(80).default('Gazette'),
     MEDIA_BASE_URL: optional(url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, ''))),
     HOST: z.string().min(1).default('127.0.0.1'),
-    TRUST_PROXY: z
-      .enum(['true', 'false', '1', '0', ''])
-      .default('false')
-      .transform((v) => v === 'true' || v === '1'),
+    TRUST_PROXY: trustProxy,
     PORT: int(0, 65_535, 3000),
     CONTENT_DIR: z.string().min(1).default('content'),
     SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
     ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    CONFIRM_MAILS_PER_DAY: int(1, 100, 3),
     POSTAL_ADDRESS: z.string().min(1).max(300).default('Gazette, 1 Example Street, Springfield'),
     DIGEST_CRON: optional(
       z.string().regex(/^\S+(?:\s+\S+){4,5}$/, 'must be a cron pattern with 5 or 6 fields'),
@@ -89,6 +123,18 @@ const schema = z
         message: 'is required in production (it signs subscriber links)',
       });
     }
+    if (
+      env.NODE_ENV === 'production' &&
+      (env.SECRET === DEV_SECRET ||
+        env.SECRET === EXAMPLE_SECRET ||
+        /change-?me/i.test(env.SECRET ?? ''))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET'],
+        message: 'is a published example value; set a random one (e.g. openssl rand -hex 32)',
+      });
+    }
   });
 
 type Env = z.output<typeof schema>;
@@ -112,14 +158,21 @@ export interface Config {
   readonly siteName: string;
   readonly mediaBaseUrl?: string;
   readonly host: string;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits). */
-  readonly trustProxy: boolean;
+  /**
+   * Behind reverse proxies: how many (hops), or their addresses; the client address for rate
+   * limits is read from X-Forwarded-For only past those. false: the socket's address.
+   */
+  readonly trustProxy: false | number | readonly string[];
   readonly port: number;
   readonly contentDir: string;
   /** True when SECRET was not set and the development secret signs links. */
   readonly insecureSecret: boolean;
   readonly secret: string;
   readonly adminToken?: string;
+  /** Bearer token /metrics asks for when set; unset, /metrics is open (keep it on a private port). */
+  readonly metricsToken?: string;
+  /** Confirmation mails one address may get in a day, whoever asks. */
+  readonly confirmMailsPerDay: number;
   readonly postalAddress: string;
   /** Recurring digest: cron in `tz`; with `localTime`, each reader gets it at that time in their own zone. */
   readonly digest: { readonly cron?: string; readonly tz: string; readonly localTime?: string };
@@ -162,12 +215,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     siteName: e.SITE_NAME,
     mediaBaseUrl: e.MEDIA_BASE_URL,
     host: e.HOST,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze([...e.TRUST_PROXY]) : e.TRUST_PROXY,
     port: e.PORT,
     contentDir: e.CONTENT_DIR,
     insecureSecret: !e.SECRET,
     secret: e.SECRET ?? DEV_SECRET,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    confirmMailsPerDay: e.CONFIRM_MAILS_PER_DAY,
     postalAddress: e.POSTAL_ADDRESS,
     digest: Object.freeze({ cron: e.DIGEST_CRON, tz: e.DIGEST_TZ, localTime: e.DIGEST_LOCAL_TIME }),
     batchSize: e.DELIVERY_BATCH_SIZE,
@@ -177,6 +232,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
+/** Secrets never appear in an error; nor does the password inside a URL (REDIS_URL, SMTP_URL). */
 function redact(name: string, value: string): string {
-  return /SECRET|TOKEN/.test(name) ? '***' : value;
+  if (/SECRET|TOKEN|PASSWORD/.test(name)) return '***';
+  return value.replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@');
 }

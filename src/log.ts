@@ -27,3 +27,8 @@ export function createLogger(
   }
   return pino(base, pino.destination({ dest: 2, sync: true }));
 }
+
+/** `ann@example.org` → `…@example.org`: what a log line may say about a subscriber's address. */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:@]+@(?=[^\s<>"'@]+\.[^\s<>"'@]+)/gu, '…@');
+}

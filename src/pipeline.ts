@@ -3,6 +3,7 @@ import type { Context } from './context.js';
 import { createMessageSource } from './delivery/messages.js';
 import type { JobDeps } from './jobs/index.js';
 import { createSlots } from './util/slots.js';
+import { securityWarnings } from './warnings.js';
 import {
   createOutboxTransport,
   createSmtpTransport,
@@ -21,11 +22,15 @@ export function createTransport(config: Config): MailTransport {
     : createOutboxTransport(config.outboxDir);
 }
 
-/** The processors' dependencies, from a command's context. */
+/**
+ * The processors' dependencies, from a command's context. Every command that sends mail (run,
+ * worker, serve) comes here, so this is where it hears that its links are signed insecurely.
+ */
 export function createJobDeps(
   ctx: Context,
   overrides: { transport?: MailTransport; now?: () => Date } = {},
 ): JobDeps {
+  for (const warning of securityWarnings(ctx.config, 'sender')) ctx.log.warn(warning);
   return {
     config: ctx.config,
     log: ctx.log,

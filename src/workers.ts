@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { errorMessage } from './errors.js';
 import { registry, type JobDeps } from './jobs/index.js';
+import { redactAddresses } from './log.js';
 import type { JobDefinition } from './jobs/types.js';
 import { QUEUE_NAMES, type QueueName } from './queues.js';
 import type { Redis } from './redis.js';
@@ -83,7 +84,11 @@ function startWorker(
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
-    log.warn({ jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'job failed');
+    // An SMTP reply or a record's error can name a subscriber: logs keep only the domain.
+    log.warn(
+      { jobId: job.id, attempt: job.attemptsMade, err: redactAddresses(err.message) },
+      'job failed',
+    );
     if (!def.onFinalFailure) return;
     // 'failed' fires for every attempt; only a job that is now in the failed set is done for good.
     void job

@@ -7,6 +7,7 @@ import { createMetrics } from '../metrics.js';
 import { createJobDeps, createTransport } from '../pipeline.js';
 import { syncDigestScheduler } from '../scheduler.js';
 import { untilSignal } from '../shutdown.js';
+import { securityWarnings } from '../warnings.js';
 import { startWorkers, type RunningWorkers } from '../workers.js';
 
 /**
@@ -18,8 +19,7 @@ import { startWorkers, type RunningWorkers } from '../workers.js';
 export async function serveCommand(config: Config, opts: { workers: boolean }): Promise<void> {
   const ctx = await createContext(config);
   const { log } = ctx;
-  if (config.insecureSecret)
-    log.warn('SECRET is not set: subscriber links are signed with the development secret');
+  for (const warning of securityWarnings(config, 'http')) log.warn(warning);
   const transport = createTransport(config);
   const metrics = createMetrics(ctx);
   const deps = { ...createJobDeps(ctx, { transport }), observeSend: metrics.observeSend };

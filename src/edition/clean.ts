@@ -9,9 +9,14 @@ const FORBIDDEN =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
 
+// Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they can make a subject or
+// a link read backwards ("Trojan Source"). Right-to-left text needs none of them; the marks
+// U+200E/U+200F that it may use are kept.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 /** Removes what no output may carry; keeps line breaks and tabs. */
 export function stripForbidden(s: string): string {
-  return s.replace(FORBIDDEN, '');
+  return s.replace(FORBIDDEN, '').replace(BIDI_CONTROLS, '');
 }
 
 /** One line of text: forbidden characters gone, every run of whitespace (CR/LF too) one space. */

@@ -50,7 +50,8 @@ export function buildFeed(
   for (const a of dated.sort(byNewest).slice(0, MAX_FEED_ITEMS)) {
     const image = storyImage(a, config.mediaBaseUrl);
     feed.item({
-      title: xmlText(a.title) || 'Untitled',
+      // Readers take a title as HTML too: escaped, a title's markup shows as text, as on our pages.
+      title: escapeHtml(xmlText(a.title)) || 'Untitled',
       // description is HTML to every reader: escaped, so a summary's markup shows as text.
       description: escapeHtml(xmlText(a.summary)),
       url: safeHttpUrl(a.url) ?? `${site}/articles/${encodeURIComponent(a.id)}`,

@@ -12,24 +12,60 @@ import { NotFoundError } from '../errors.js';
 import { QUEUE_NAMES } from '../queues.js';
 import { DELIVERY_STATES } from '../store/deliveries.js';
 import { CHALLENGES, createTokenCheck } from './auth.js';
+import { createFailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
+import { createKeys } from '../store/keys.js';
+import { crossSiteReason } from './same-origin.js';
 
 export type AdminContext = Pick<
   Context,
   'config' | 'queues' | 'editions' | 'deliveries' | 'subscribers' | 'redis'
 >;
 
+const RESEND_MODES = ['to-one', 'failed', 'uncertain', 'failed+uncertain', 'everyone'] as const;
+
 const ResendBody = z
   .object({
     edition: z.string().regex(EDITION_ID),
+    /** Required for `everyone`: a body that forgot its filter must not mail the whole list. */
+    mode: z.enum(RESEND_MODES).optional(),
     to: z.string().max(320).optional(),
     failed: z.boolean().optional(),
     uncertain: z.boolean().optional(),
     reason: z.string().max(500).optional(),
   })
-  .refine(
-    (b) => !(b.to && (b.failed || b.uncertain)),
-    'to cannot be combined with failed or uncertain',
-  );
+  .strict()
+  .transform((b, ctx) => {
+    const implied = b.to
+      ? 'to-one'
+      : b.failed && b.uncertain
+        ? 'failed+uncertain'
+        : b.failed
+          ? 'failed'
+          : b.uncertain
+            ? 'uncertain'
+            : undefined;
+    if (b.to && (b.failed || b.uncertain)) {
+      ctx.addIssue({ code: 'custom', message: 'to cannot be combined with failed or uncertain' });
+      return z.NEVER;
+    }
+    const mode = b.mode ?? implied;
+    if (!mode) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'say which recipients: mode "everyone", "failed", "uncertain" or "to-one" with to',
+      });
+      return z.NEVER;
+    }
+    if (implied !== undefined && implied !== mode) {
+      ctx.addIssue({ code: 'custom', message: `mode "${mode}" contradicts the other fields` });
+      return z.NEVER;
+    }
+    if (mode === 'to-one' && !b.to) {
+      ctx.addIssue({ code: 'custom', message: 'mode "to-one" needs to' });
+      return z.NEVER;
+    }
+    return { edition: b.edition, mode, to: b.to, reason: b.reason };
+  });
 
 // Bull Board's page loads its own scripts and styles (and a Google font); nothing else.
 const BOARD_CSP = [
@@ -49,19 +85,42 @@ const BOARD_CSP = [
  */
 export async function adminRoutes(
   app: FastifyInstance,
-  opts: { ctx: AdminContext; token: string },
+  opts: { ctx: AdminContext; token: string; failures?: FailureThrottleOptions },
 ): Promise<void> {
   const { ctx } = opts;
   const authorized = createTokenCheck(opts.token);
+  const failures = createFailureThrottle(
+    ctx.redis,
+    createKeys(ctx.config.prefix).adminFailures,
+    opts.failures,
+  );
   app.addHook('onRequest', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
+    // Guessing the token from one address stops after a few misses; the right token waits too.
+    const wait = await failures.blockedFor(req.ip);
+    if (wait > 0) {
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({ error: 'rate_limited', message: 'too many refused attempts; wait and try again' });
+    }
     if (!authorized(req.headers.authorization)) {
+      await failures.record(req.ip);
       return reply
         .code(401)
         .header('www-authenticate', CHALLENGES)
-        .header('cache-control', 'no-store')
         .send({ error: 'unauthorized', message: 'Authorization: Bearer ADMIN_TOKEN required' });
     }
-    reply.header('cache-control', 'no-store');
+    // The browser adds the operator's Basic credentials to a form another site submits: a
+    // write must come from our own pages or from a client that is not a browser.
+    const crossSite = crossSiteReason(req, ctx.config.siteUrl);
+    if (crossSite) {
+      req.log.warn(
+        { route: req.routeOptions.url, reason: crossSite },
+        'cross-site admin write refused',
+      );
+      return reply.code(403).send({ error: 'cross_site', message: `refused: ${crossSite}` });
+    }
   });
 
   // Unknown paths under /admin go through the check too: a stranger learns nothing of them.
@@ -89,6 +148,12 @@ export async function adminRoutes(
   );
 
   app.post('/resend', async (req, reply) => {
+    // JSON only: an HTML form cannot send it, so no page can make a browser post a resend.
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return reply
+        .code(415)
+        .send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+    }
     const parsed = ResendBody.safeParse(req.body ?? {});
     if (!parsed.success) {
       return reply
@@ -96,13 +161,13 @@ export async function adminRoutes(
         .send({ error: 'invalid_request', message: parsed.error.issues[0]?.message ?? 'bad body' });
     }
     const b = parsed.data;
-    const states = [
-      ...(b.failed ? ['failed' as const] : []),
-      ...(b.uncertain ? ['uncertain' as const] : []),
-    ];
+    const states =
+      b.mode === 'to-one' || b.mode === 'everyone'
+        ? []
+        : (b.mode.split('+') as ('failed' | 'uncertain')[]);
     const result = await resend(ctx, {
       editionId: b.edition,
-      to: b.to,
+      to: b.mode === 'to-one' ? b.to : undefined,
       states,
       reason: b.reason ?? 'operator resend (admin API)',
       actor: 'admin-api',

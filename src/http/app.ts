@@ -1,6 +1,11 @@
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import type { Logger } from '../log.js';
@@ -8,7 +13,8 @@ import type { MailTransport } from '../mail/transport.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { adminRoutes } from './admin.js';
 import { archiveRoutes } from './archive.js';
-import { installErrorHandlers } from './errors.js';
+import { clientErrorAnswer, installErrorHandlers, securityHeaders } from './errors.js';
+import type { FailureThrottleOptions } from './failure-throttle.js';
 import { createFeedCache } from './feed-cache.js';
 import { feedRoutes } from './feed.js';
 import { createHealthCheck, healthRoutes } from './health.js';
@@ -32,6 +38,8 @@ export interface AppOptions {
   feedFreshMs?: number;
   /** /healthz answers within about this; default 500 ms. */
   healthTimeoutMs?: number;
+  /** Refused admin attempts per client address before it must wait; default 20 in 10 minutes. */
+  adminFailures?: FailureThrottleOptions;
 }
 
 /**
@@ -47,11 +55,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Our onResponse hook logs the route pattern instead: a URL can carry a subscriber's token.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // A request stuck on a hung dependency must end; /healthz answers long before this.
     requestTimeout: 30_000,
     // While closing, requests on kept-alive connections get a 503 and the connection ends.
     return503OnClosing: true,
+    // Node's own refusals (a bad request line, 431 headers too large) never reach the hooks.
+    clientErrorHandler: clientErrorAnswer(config.siteUrl.startsWith('https:')),
+    // Nor do the router's (a URL that does not decode): answered here with the same headers.
+    frameworkErrors: (err, _req, anyReply) => {
+      const reply = anyReply as FastifyReply;
+      for (const [name, value] of securityHeaders(config.siteUrl.startsWith('https:')))
+        reply.header(name, value);
+      return reply
+        .code(400)
+        .header('cache-control', 'no-store')
+        .send({ error: 'bad_request', message: err.message });
+    },
   });
   const metrics = opts.metrics ?? createMetrics(ctx);
   const health = createHealthCheck(config.redisUrl, opts.healthTimeoutMs);
@@ -71,9 +91,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.feedFreshMs !== undefined ? { freshMs: opts.feedFreshMs } : {}),
   });
 
+  const hsts = config.siteUrl.startsWith('https:');
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    for (const [name, value] of securityHeaders(hsts)) reply.header(name, value);
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
@@ -105,7 +125,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.code(204).header('cache-control', 'public, max-age=86400').send(),
   );
   await app.register(healthRoutes, { health });
-  await app.register(metricsRoutes, { metrics });
+  await app.register(metricsRoutes, {
+    metrics,
+    ...(config.metricsToken ? { token: config.metricsToken } : {}),
+  });
   await app.register(feedRoutes, { config, articles: ctx.articles, feed });
   await app.register(archiveRoutes, { config, editions: ctx.editions });
   await app.register(subscriptionRoutes, {
@@ -116,7 +139,24 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(preferenceRoutes, { config, subscribers: ctx.subscribers });
   // With no token the admin routes do not exist (404), rather than exist and always refuse.
   if (config.adminToken) {
-    await app.register(adminRoutes, { prefix: '/admin', ctx, token: config.adminToken });
+    await app.register(adminRoutes, {
+      prefix: '/admin',
+      ctx,
+      token: config.adminToken,
+      ...(opts.adminFailures ? { failures: opts.adminFailures } : {}),
+    });
   }
   return app;
+}
+
+/**
+ * Fastify's forms of TRUST_PROXY: a list of proxy addresses, or a hop count, which fastify
+ * takes as "trust the first n hops" (its own compile of a number, typed here as the function).
+ */
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }

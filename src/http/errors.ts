@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidSubscriberError, InvalidTokenError, NotFoundError } from '../errors.js';
 import { html, sendPage, wantsJson } from './html.js';
@@ -81,4 +83,47 @@ export function installErrorHandlers(app: FastifyInstance, siteName: string): vo
         <p><a href="/">Go to the front page</a></p>`,
     });
   }
+}
+
+/** The headers every answer carries, ours or the framework's; HSTS only with an https SITE_URL. */
+export function securityHeaders(hsts: boolean): [string, string][] {
+  return [
+    ['x-content-type-options', 'nosniff'],
+    // Never a Referer to another site (our URLs carry tokens); our own forms keep their Origin,
+    // which browsers without Sec-Fetch-Site need for the same-origin check of a POST.
+    ['referrer-policy', 'same-origin'],
+    ['x-frame-options', 'DENY'],
+    ...(hsts ? [['strict-transport-security', 'max-age=31536000'] as [string, string]] : []),
+  ];
+}
+
+/**
+ * Fastify's clientErrorHandler: what Node refuses before any route or hook (a malformed request
+ * line, 431 headers too large, a client that timed out) gets the same headers as every answer.
+ */
+export function clientErrorAnswer(hsts: boolean) {
+  return (err: Error & { code?: string }, socket: Socket): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? 431
+          : err.code === 'HPE_URI_TOO_LONG'
+            ? 414
+            : 400;
+    const body = JSON.stringify({ error: 'bad_request', message: STATUS_CODES[status] });
+    const headers = [
+      ['content-type', 'application/json'],
+      ['content-length', String(Buffer.byteLength(body))],
+      ['cache-control', 'no-store'],
+      ['connection', 'close'],
+      ...securityHeaders(hsts),
+    ]
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    if (socket.writable)
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`);
+    socket.destroy(err);
+  };
 }

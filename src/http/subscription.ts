@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { InvalidSubscriberError } from '../errors.js';
 import { feedLink, html, sendPage, wantsJson, type SafeHtml } from './html.js';
-import type { Signup } from './signup.js';
+import { crossSiteReason } from './same-origin.js';
+import type { ConfirmOutcome, Signup } from './signup.js';
 
 const SubscribeBody = z.object({
   email: z.string().max(320),
@@ -21,7 +22,7 @@ export interface SubscriptionDeps {
   rateLimit: { max: number; timeWindow: number };
 }
 
-/** GET / (the form), POST /subscribe (double opt-in, rate limited), GET /confirm?token=. */
+/** GET / (the form), POST /subscribe (double opt-in, rate limited), GET|POST /confirm. */
 export async function subscriptionRoutes(
   app: FastifyInstance,
   deps: SubscriptionDeps,
@@ -37,6 +38,8 @@ export async function subscriptionRoutes(
   );
 
   app.post('/subscribe', { config: { rateLimit: deps.rateLimit } }, async (req, reply) => {
+    // Another site's form would make a visitor's browser sign up any address from their own IP.
+    if (crossSiteReason(req, config.siteUrl)) return refuseCrossSite(req, reply);
     const parsed = SubscribeBody.safeParse(req.body ?? {});
     const json = wantsJson(req);
     try {
@@ -73,9 +76,43 @@ export async function subscriptionRoutes(
     );
   });
 
+  // A GET only shows the button: mail gateways and link scanners open every link, and must not
+  // subscribe anyone (nor bring back someone who left). HEAD, which fastify answers with the
+  // GET handler, therefore changes nothing either.
   app.get<{ Querystring: { token?: string } }>('/confirm', async (req, reply) => {
-    const outcome = await signup.confirm(req.query.token);
+    const outcome = await signup.inspect(req.query.token);
+    if (wantsJson(req))
+      return reply.send({ status: outcome === 'would-confirm' ? 'pending' : outcome });
+    if (outcome !== 'would-confirm') return confirmedPage(reply, outcome);
+    return sendPage(
+      reply,
+      200,
+      show(
+        'Confirm your subscription',
+        html`<h1>Confirm your subscription</h1>
+          <p>Press the button to start receiving ${config.siteName}.</p>
+          <form method="post" action="/confirm">
+            <input type="hidden" name="token" value="${req.query.token ?? ''}" />
+            <button type="submit">Confirm my subscription</button>
+          </form>
+          <p class="muted">
+            Did not ask for this? Close this page: nothing happens without the button.
+          </p>`,
+      ),
+    );
+  });
+
+  app.post<{ Querystring: { token?: string }; Body: unknown }>('/confirm', async (req, reply) => {
+    // Only our own page's button: another site cannot confirm on someone's behalf with a link
+    // it was sent.
+    if (crossSiteReason(req, config.siteUrl)) return refuseCrossSite(req, reply);
+    const body = req.body as { token?: unknown } | undefined;
+    const outcome = await signup.confirm(body?.token ?? req.query.token);
     if (wantsJson(req)) return reply.send({ status: outcome });
+    return confirmedPage(reply, outcome);
+  });
+
+  function confirmedPage(reply: FastifyReply, outcome: ConfirmOutcome) {
     if (outcome === 'stale') {
       return sendPage(
         reply,
@@ -107,7 +144,22 @@ export async function subscriptionRoutes(
           <p>Every digest has a link to change your time zone or to unsubscribe in one click.</p>`,
       ),
     );
-  });
+  }
+
+  function refuseCrossSite(req: FastifyRequest, reply: FastifyReply) {
+    req.log.info({ route: req.routeOptions.url }, 'cross-site form refused');
+    const message = 'This form only works from this site. Open it here and try again.';
+    if (wantsJson(req)) return reply.code(403).send({ error: 'cross_site', message });
+    return sendPage(
+      reply,
+      403,
+      show(
+        'Use this site',
+        html`<p role="alert">${message}</p>
+          ${subscribeForm(config)}`,
+      ),
+    );
+  }
 }
 
 function subscribeForm(config: Config): SafeHtml {

@@ -2,7 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../errors.js';
 import { TransientDeliveryError } from '../mail/classify.js';
-import type { SendResult } from '../mail/transport.js';
+import type { OutgoingMail, SendResult } from '../mail/transport.js';
 import type {
   DeliveryRecord,
   DeliveryState,
@@ -163,7 +163,17 @@ async function deliverOne(
     return 'skipped';
   }
 
-  const mail = messages.forSubscriber(sub);
+  let mail: OutgoingMail;
+  try {
+    mail = messages.forSubscriber(sub);
+  } catch (err) {
+    // Nothing left for the wire: the slot goes back at once, and the record says why, for good.
+    // Were it left `sending`, a rerun would call it uncertain, and enough of them would hold
+    // every slot and stop all sending.
+    release();
+    await move(['sending'], 'failed', { lastError: `cannot compose: ${errorMessage(err)}` });
+    return 'failed';
+  }
   // The transport's time alone, for /metrics: not the record writes around it.
   const started = performance.now();
   const observe = (outcome: string) =>

@@ -10,6 +10,7 @@ import {
   foldWords,
   formatDate,
   formatMailbox,
+  mailboxHeader,
   parseMailbox,
   unstructuredHeader,
 } from './headers.js';
@@ -90,7 +91,7 @@ export function renderRaw(
 ): Buffer {
   const values = slotValues(recipient);
   const perRecipient =
-    `To: ${formatMailbox({ name: recipient.name ?? undefined, address: recipient.email })}${CRLF}` +
+    mailboxHeader('To', { name: recipient.name ?? undefined, address: recipient.email }) +
     `Date: ${formatDate(date)}${CRLF}` +
     `Message-ID: ${messageIdFor(prepared.editionId, recipient.subscriberId, prepared.domain)}${CRLF}` +
     listUnsubscribe(recipient);

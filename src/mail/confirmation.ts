@@ -5,6 +5,7 @@ import {
   domainOf,
   formatDate,
   formatMailbox,
+  mailboxHeader,
   parseMailbox,
   unstructuredHeader,
 } from './headers.js';
@@ -59,7 +60,7 @@ export function buildConfirmationMail(input: ConfirmationInput): OutgoingMail {
 
   const head =
     `From: ${formatMailbox(from)}${CRLF}` +
-    `To: ${formatMailbox({ name: input.to.name ?? undefined, address: input.to.email })}${CRLF}` +
+    mailboxHeader('To', { name: input.to.name ?? undefined, address: input.to.email }) +
     unstructuredHeader('Subject', `Confirm your subscription to ${site}`) +
     `Date: ${formatDate(input.date ?? new Date())}${CRLF}` +
     `Message-ID: ${messageId}${CRLF}` +

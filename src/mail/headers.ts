@@ -48,12 +48,20 @@ export function formatMailbox(mailbox: Mailbox): string {
   return `${encodePhrase(name)} <${address}>`;
 }
 
+/** `To: Name <a@b>` as a whole header line, folded within 78 characters (RFC 5322's 998 at most). */
+export function mailboxHeader(field: string, mailbox: Mailbox): string {
+  const address = requireAddress(mailbox.address);
+  const name = mailbox.name ? cleanLine(mailbox.name).slice(0, 120) : '';
+  return foldWords(`${field}:`, [...(name ? encodePhrase(name).split(' ') : []), `<${address}>`]);
+}
+
 const ATEXT_PHRASE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/;
 
 /** A display name as RFC 5322 allows it: atoms, a quoted string, or encoded words. */
 export function encodePhrase(name: string): string {
-  if (!isPrintableAscii(name)) return encodedWords(name).join(' ');
-  if (ATEXT_PHRASE.test(name) && !name.includes('=?')) return name;
+  // Text that looks like an encoded word is encoded itself: quoted, some clients decode it anyway.
+  if (!isPrintableAscii(name) || name.includes('=?')) return encodedWords(name).join(' ');
+  if (ATEXT_PHRASE.test(name)) return name;
   return `"${name.replace(/[\\"]/g, '\\$&')}"`;
 }
 

@@ -16,11 +16,18 @@ export function createKeys(prefix: string) {
     subscriberByEmail: `${db}:subscribers:by-email`,
     subscribersByCreated: `${db}:subscribers:by-created`,
     subscribersActive: `${db}:subscribers:active`,
+    /** Unconfirmed signups from the form, by when their confirmation window ends (ms). */
+    subscribersPending: `${db}:subscribers:pending-until`,
+    /** Confirmation mails to one subscriber: the cooldown marker, and the count for one day. */
+    confirmCooldown: (id: string) => `${db}:confirm-mail:${id}`,
+    confirmDaily: (id: string, day: string) => `${db}:confirm-mails:${day}:${id}`,
     edition: (id: string) => `${db}:edition:${id}`,
     editionsByDate: `${db}:editions:by-date`,
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
     audit: `${db}:audit`,
+    /** Refused admin attempts per client address (a prefix: the address follows). */
+    adminFailures: `${db}:admin-401:`,
   } as const;
 }
 

@@ -10,6 +10,7 @@ import type { Redis } from '../redis.js';
  */
 export type ScriptName =
   | 'claim-edition'
+  | 'purge-pending-subscriber'
   | 'remove-subscriber'
   | 'set-subscriber-field'
   | 'set-subscriber-status'

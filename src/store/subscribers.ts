@@ -2,8 +2,10 @@ import { NotFoundError } from '../errors.js';
 import type { Redis } from '../redis.js';
 import { createSubscriberChanges } from '../subscribers/changes.js';
 import { decodeFlat, decodeSubscriber, type Subscriber } from '../subscribers/model.js';
+import { createPendingSignups } from '../subscribers/pending.js';
 import { createSubscriberQueries } from '../subscribers/queries.js';
 import { createSubscriberUpserts } from '../subscribers/upsert.js';
+import { lookupEmail } from '../subscribers/validate.js';
 import { createKeys } from './keys.js';
 import { loadScript } from './scripts.js';
 
@@ -51,9 +53,9 @@ export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix:
     get,
     getMany,
 
-    /** Looks the address up as stored (trimmed, lowercase), without judging it. */
+    /** Looks the address up in its stored form (international domains in ASCII), without judging it. */
     async findByEmail(email: string): Promise<Subscriber | undefined> {
-      const id = await redis.hget(keys.subscriberByEmail, email.trim().toLowerCase());
+      const id = await redis.hget(keys.subscriberByEmail, lookupEmail(email));
       return id ? get(id) : undefined;
     },
 
@@ -62,11 +64,12 @@ export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix:
     /** Erases the record and every index entry (GDPR); returns what was erased. */
     async remove(email: string): Promise<Subscriber | undefined> {
       const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
-      const args = [email.trim().toLowerCase(), keys.subscriber('')];
+      const args = [lookupEmail(email), keys.subscriber('')];
       return decodeFlat(await removeScript.run(indexes, args));
     },
 
     ...createSubscriberQueries({ redis, keys, getMany }),
+    ...createPendingSignups({ redis, keys }),
   };
 }
 

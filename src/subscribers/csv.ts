@@ -51,7 +51,14 @@ export async function* readSubscriberCsv(
     on_record: (record: Record<string, string | undefined>, info) => {
       const line = lines.lineAfter(end);
       end = info.bytes;
-      return { line, email: record.email ?? '', name: record.name ?? '', tz: record.tz ?? '' };
+      const row = { line, email: record.email ?? '', name: record.name ?? '', tz: record.tz ?? '' };
+      // Bytes that are not UTF-8 arrive as U+FFFD: say so rather than store a mangled name.
+      if (`${row.email}${row.name}${row.tz}`.includes('\uFFFD'))
+        return {
+          line,
+          reason: 'this row is not valid UTF-8: save the file as UTF-8 and import it again',
+        };
+      return row;
     },
     on_skip: (err: CsvError | undefined) => {
       const line = lines.lineAfter(end);
@@ -63,9 +70,11 @@ export async function* readSubscriberCsv(
       }
       // Quote and size errors leave csv-parse unable to find where the next row starts.
       const reason =
-        err?.code === 'CSV_QUOTE_NOT_CLOSED' || err?.code === 'CSV_MAX_RECORD_SIZE'
+        err?.code === 'CSV_QUOTE_NOT_CLOSED'
           ? 'this row opens a quoted field that is never closed'
-          : (err?.message ?? 'unreadable row');
+          : err?.code === 'CSV_MAX_RECORD_SIZE'
+            ? `this row is longer than ${MAX_RECORD_CHARS / 1024} KB: a quoted field never closed, or not a subscriber list`
+            : (err?.message ?? 'unreadable row');
       throw new InvalidCsvError(file, `${reason}; import stopped here`, line);
     },
   });
@@ -78,7 +87,7 @@ export async function* readSubscriberCsv(
     return out;
   };
   try {
-    for await (const row of rows as AsyncIterable<CsvRow>) {
+    for await (const row of rows as AsyncIterable<CsvRow | CsvRowError>) {
       if (skipped.length > 0) yield* before(row.line);
       yield row;
     }

@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { InvalidSubscriberError } from '../errors.js';
+import { isValidAddress } from '../mail/headers.js';
 import { isTimeZone } from '../util/tz.js';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced'] as const;
@@ -26,7 +27,13 @@ const ATOM = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const HOST = '(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const SIMPLE = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${HOST}$`);
 
-/** Lowercase, trimmed and checked; throws InvalidSubscriberError naming the address and the fault. */
+/**
+ * Lowercase, trimmed and checked; throws InvalidSubscriberError naming the address and the fault.
+ * This is the one rule for every way in (add, import, the signup form): what it returns the
+ * composer can always write (`isValidAddress`), so no stored address can fail at send time.
+ * An international domain is kept in its ASCII form (`xn--…`), which every server accepts; a
+ * local part outside ASCII needs SMTPUTF8, which Gazette does not send, so it is refused here.
+ */
 export function normalizeEmail(raw: string): string {
   const email = String(raw).trim().toLowerCase();
   if (email.length <= 254 && email.indexOf('@') <= 64 && SIMPLE.test(email)) return email;
@@ -55,7 +62,23 @@ export function normalizeEmail(raw: string): string {
     fail(`the domain ${quote(domain)} is not a valid host name`);
   }
   if (/^\d+$/.test(labels.at(-1)!)) fail(`the domain ${quote(domain)} ends in a number`);
-  return email;
+  if (/[^\x21-\x7e]/.test(local)) {
+    fail(
+      'the part before the @ has letters outside ASCII; mail to it needs SMTPUTF8, which Gazette does not send',
+    );
+  }
+  const stored = `${local}@${ascii}`;
+  if (!isValidAddress(stored)) fail('it is not an address Gazette can write in a mail header');
+  return stored;
+}
+
+/** The form an address is stored under, for a lookup: never throws (an unknown form finds nobody). */
+export function lookupEmail(raw: string): string {
+  try {
+    return normalizeEmail(raw);
+  } catch {
+    return String(raw).trim().toLowerCase();
+  }
 }
 
 /** Trimmed, controls removed, runs of space made one; empty becomes null. At most 100 characters. */

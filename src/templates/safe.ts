@@ -61,8 +61,16 @@ export function storyImage(
   return undefined;
 }
 
+/**
+ * Only under MEDIA_BASE_URL: an absolute URL elsewhere would load a third party's image (a
+ * tracking pixel) in every reader's mail client, so without a base there are no pictures at all.
+ */
 function mediaUrl(file: string, base: string | undefined): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file)) return safeHttpUrl(file);
-  if (!base || !safeHttpUrl(base)) return undefined;
-  return safeHttpUrl(`${base.replace(/\/+$/, '')}/${encodeURIComponent(cleanLine(file))}`);
+  const root = base ? safeHttpUrl(`${base.replace(/\/+$/, '')}/`) : undefined;
+  if (!root) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file)) {
+    const url = safeHttpUrl(file);
+    return url?.startsWith(root) ? url : undefined;
+  }
+  return safeHttpUrl(`${root}${encodeURIComponent(cleanLine(file))}`);
 }

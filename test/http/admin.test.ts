@@ -22,7 +22,7 @@ describe('admin routes', () => {
   });
 
   it('401 with WWW-Authenticate without the token or with a wrong one, on the API and every Bull Board path', async () => {
-    a = await testApp({ ADMIN_TOKEN });
+    a = await testApp({ ADMIN_TOKEN }, { adminFailures: { max: 10_000 } });
     const wrong = [
       {},
       bearer('wrong-token-0123456789-0123456789'),
@@ -143,14 +143,138 @@ describe('admin routes', () => {
         payload: payload as object,
       });
     expect((await post({})).statusCode).toBe(400);
+    // No filter at all is no longer "everyone": that needs saying.
+    const unsaid = await post({ edition: 'e1' });
+    expect(unsaid.statusCode).toBe(400);
+    expect(JSON.parse(unsaid.body).message).toMatch(/mode "everyone"/);
+    expect((await post({ edition: 'e1', mode: 'failed', to: 'a@example.org' })).statusCode).toBe(
+      400,
+    );
+    expect((await post({ edition: 'e1', mode: 'to-one' })).statusCode).toBe(400);
+    expect((await post({ edition: 'e1', mode: 'all' })).statusCode).toBe(400);
     expect((await post({ edition: '../x' })).statusCode).toBe(400);
     expect((await post({ edition: 'e1', to: 'a@example.org', failed: true })).statusCode).toBe(400);
-    const missing = await post({ edition: 'no-such-edition' });
+    const missing = await post({ edition: 'no-such-edition', mode: 'everyone' });
     expect(missing.statusCode).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({ error: 'not_found' });
     expect(
       (await a.app.inject({ url: '/admin/editions/nope', headers: bearer(ADMIN_TOKEN) }))
         .statusCode,
     ).toBe(404);
+  });
+
+  describe('cross-site writes (CSRF)', () => {
+    const form = (edition: string) => `edition=${edition}&mode=everyone`;
+    let editionId: string;
+    const audit = async () =>
+      JSON.parse((await a.app.inject({ url: '/admin/audit', headers: bearer(ADMIN_TOKEN) })).body)
+        .entries as unknown[];
+
+    it('refuse a form post, Basic credentials without proof of origin, and any other site', async () => {
+      a = await testApp({ ADMIN_TOKEN, SITE_URL: 'https://news.example.org' });
+      await a.t.addSubscribers(2);
+      ({ editionId } = await a.deliverEdition());
+      const refused = [
+        // What a page on another site makes a browser send: a form, with the cached Basic login.
+        {
+          headers: {
+            ...basic('ops', ADMIN_TOKEN),
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://evil.example',
+            'sec-fetch-site': 'cross-site',
+          },
+          payload: form(editionId),
+          status: 403,
+        },
+        // An older browser without Sec-Fetch-*, or a page that hides its Origin.
+        {
+          headers: { ...basic('ops', ADMIN_TOKEN), 'content-type': 'application/json' },
+          payload: JSON.stringify({ edition: editionId, mode: 'everyone' }),
+          status: 403,
+        },
+        {
+          headers: {
+            ...basic('ops', ADMIN_TOKEN),
+            'content-type': 'application/json',
+            origin: 'null',
+          },
+          payload: JSON.stringify({ edition: editionId, mode: 'everyone' }),
+          status: 403,
+        },
+        {
+          headers: {
+            ...bearer(ADMIN_TOKEN),
+            'content-type': 'application/json',
+            'sec-fetch-site': 'same-site',
+          },
+          payload: JSON.stringify({ edition: editionId, mode: 'everyone' }),
+          status: 403,
+        },
+        // The bearer token from a script or curl, but a form body: JSON only.
+        {
+          headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form(editionId),
+          status: 415,
+        },
+        {
+          headers: { ...bearer(ADMIN_TOKEN), 'content-type': 'text/plain' },
+          payload: JSON.stringify({ edition: editionId, mode: 'everyone' }),
+          status: 415,
+        },
+      ];
+      for (const r of refused) {
+        const res = await a.app.inject({ method: 'POST', url: '/admin/resend', ...r });
+        expect(res.statusCode, JSON.stringify(r.headers)).toBe(r.status);
+      }
+      // Bull Board's own writes are PUTs: the same rule.
+      const put = await a.app.inject({
+        method: 'PUT',
+        url: '/admin/queues/api/queues/deliver/retry/failed',
+        headers: { ...basic('ops', ADMIN_TOKEN), 'sec-fetch-site': 'cross-site' },
+      });
+      expect(put.statusCode).toBe(403);
+      expect(await audit()).toEqual([]);
+
+      // From our own page (same origin), Basic is fine; so is the bearer token from curl.
+      for (const headers of [
+        {
+          ...basic('ops', ADMIN_TOKEN),
+          origin: 'https://news.example.org',
+          'sec-fetch-site': 'same-origin',
+        },
+        { ...basic('ops', ADMIN_TOKEN), origin: 'http://localhost:80' },
+        bearer(ADMIN_TOKEN),
+      ]) {
+        const res = await a.app.inject({
+          method: 'POST',
+          url: '/admin/resend',
+          headers: { ...headers, 'content-type': 'application/json' },
+          payload: JSON.stringify({ edition: editionId, mode: 'failed' }),
+        });
+        expect(res.statusCode, JSON.stringify(headers)).toBe(202);
+      }
+      expect(await audit()).toHaveLength(3);
+    });
+  });
+
+  it('an address that keeps guessing the token waits, even with the right one at last', async () => {
+    a = await testApp({ ADMIN_TOKEN }, { adminFailures: { max: 5, windowSeconds: 60 } });
+    for (let i = 0; i < 5; i++) {
+      const res = await a.app.inject({
+        url: '/admin/audit',
+        headers: bearer(`guess-${i}-0123456789abcdef`),
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    const blocked = await a.app.inject({ url: '/admin/audit', headers: bearer(ADMIN_TOKEN) });
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await a.app.inject({
+      url: '/admin/audit',
+      headers: bearer(ADMIN_TOKEN),
+      remoteAddress: '10.0.0.7',
+    });
+    expect(other.statusCode).toBe(200);
   });
 });

@@ -50,7 +50,12 @@ describe('in a browser (headless Chromium)', () => {
     const confirmation = await simpleParser(sink.received[0]!.raw);
     const confirmUrl = linkTo(confirmation.html as string, '/confirm?token=');
     expect(confirmUrl.startsWith(`${a.origin}/confirm?token=`)).toBe(true);
+    // The link shows a button; only pressing it (a POST) confirms, so scanners confirm nothing.
     await page.goto(confirmUrl);
+    expect(await page.locator('h1').textContent()).toBe('Confirm your subscription');
+    expect((await a.t.ctx.subscribers.findByEmail('reader@example.org'))?.status).toBe('pending');
+    await page.getByRole('button', { name: 'Confirm my subscription' }).click();
+    await page.waitForURL(`${a.origin}/confirm`);
     expect(await page.locator('h1').textContent()).toBe('You are subscribed');
     const sub = (await a.t.ctx.subscribers.findByEmail('reader@example.org'))!;
     expect(sub).toMatchObject({ status: 'active', name: 'Robin' });

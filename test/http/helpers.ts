@@ -43,6 +43,7 @@ export async function testApp(
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.confirmCooldownMs !== undefined ? { confirmCooldownMs: opts.confirmCooldownMs } : {}),
     ...(opts.healthTimeoutMs ? { healthTimeoutMs: opts.healthTimeoutMs } : {}),
+    ...(opts.adminFailures ? { adminFailures: opts.adminFailures } : {}),
     // Tests see a change at once unless they test the freshness window itself.
     feedFreshMs: opts.feedFreshMs ?? 0,
   });

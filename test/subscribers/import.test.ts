@@ -116,6 +116,30 @@ describe('importSubscribersCsv', () => {
     expect(await store.count('active')).toBe(2);
   });
 
+  it('a row over 64 KB is called that, and bytes that are not UTF-8 are refused by line, not stored as U+FFFD', async () => {
+    const long = await run(
+      await csv(`email,name\na@example.com,A\nb@example.com,${'x'.repeat(70_000)}\n`),
+    );
+    expect(long.complete).toBe(false);
+    expect(long.errors).toEqual([
+      { line: 3, reason: expect.stringMatching(/longer than 64 KB/) as unknown as string },
+    ]);
+    const latin1 = Buffer.concat([
+      Buffer.from('email,name\nann@example.com,Ann\nbob@example.com,Bj'),
+      Buffer.from([0xf6]), // ö in Latin-1
+      Buffer.from('rn\ncy@example.com,Cy\n'),
+    ]);
+    const bad = await run(await csv(latin1));
+    expect(bad.errors).toEqual([
+      {
+        line: 3,
+        reason: 'this row is not valid UTF-8: save the file as UTF-8 and import it again',
+      },
+    ]);
+    expect(await store.findByEmail('bob@example.com')).toBeUndefined();
+    expect(await store.findByEmail('cy@example.com')).toBeDefined();
+  });
+
   it('stops at a quote that never closes, keeping the rows before it and saying where', async () => {
     const rows = ['email,name', 'a@example.com,A', 'b@example.com,"B', 'c@example.com,C'];
     const result = await run(await csv(`${rows.join('\n')}\n`));
