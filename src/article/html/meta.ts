@@ -111,6 +111,7 @@ export function readPageMeta(doc: DomDocument): PageMeta {
     social: meta('og:title', 'twitter:title'),
     document: squash(doc.querySelector('title')?.textContent),
     headings: [...doc.querySelectorAll('h1')].map((h) => cleanLine(squash(h.textContent))),
+    site: meta('og:site_name') ?? publisher,
   });
 
   return {

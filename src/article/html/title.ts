@@ -10,6 +10,8 @@ export interface TitleSources {
   document?: string | undefined;
   /** Every `<h1>`. */
   headings: string[];
+  /** The site's own name (og:site_name, the publisher): never the headline's part. */
+  site?: string | undefined;
 }
 
 // The separators sites put between a headline and their own name, strongest first.
@@ -28,8 +30,11 @@ const key = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '
  */
 export function chooseTitle(src: TitleSources): string | undefined {
   const headings = src.headings.filter(Boolean);
-  const social = src.social ? cutSiteName(src.social, headings) : undefined;
-  const documentTitle = src.document ? cutSiteName(src.document, headings, social) : undefined;
+  const site = src.site ? [src.site] : [];
+  const social = src.social ? cutSiteName(src.social, headings, undefined, site) : undefined;
+  const documentTitle = src.document
+    ? cutSiteName(src.document, headings, social, site)
+    : undefined;
   const linked = src.linked ? cleanLine(src.linked) : undefined;
 
   const agreed =
@@ -45,9 +50,14 @@ export function chooseTitle(src: TitleSources): string | undefined {
 /**
  * `Headline | Site`, `Headline - Site.com`, `Headline » Section » Site`: the headline's part.
  * A statement the page makes elsewhere (an `<h1>`, og:title) that the title starts with, or
- * that one part contains, names the part; else the longest part.
+ * that one part equals, names the part; else the longest part that is not the site's name.
  */
-export function cutSiteName(title: string, headings: string[], other?: string): string {
+export function cutSiteName(
+  title: string,
+  headings: string[],
+  other?: string,
+  sites: string[] = [],
+): string {
   const t = cleanLine(title);
   const known = [...headings, ...(other ? [other] : [])].map(key).filter((k) => k.length >= 8);
   const k = key(t);
@@ -56,6 +66,7 @@ export function cutSiteName(title: string, headings: string[], other?: string): 
     (h) => key(h).length >= 8 && k.startsWith(key(h)) && k !== key(h),
   );
   if (prefix) return cleanLine(prefix);
+  const siteKeys = sites.map(key).filter(Boolean);
   for (const sep of SEPARATORS) {
     const parts = t
       .split(sep)
@@ -64,7 +75,8 @@ export function cutSiteName(title: string, headings: string[], other?: string): 
     if (parts.length < 2) continue;
     const named = parts.find((p) => known.includes(key(p)));
     if (named) return named;
-    return parts.reduce((a, b) => (b.length > a.length ? b : a));
+    const rest = parts.filter((p) => !siteKeys.includes(key(p)));
+    return (rest.length > 0 ? rest : parts).reduce((a, b) => (b.length > a.length ? b : a));
   }
   return t;
 }
