@@ -25,7 +25,10 @@ export interface Decoded {
 export function decodePage(bytes: Uint8Array, file: string): Decoded {
   for (const [bom, label] of BOMS) {
     if (bom.every((b, k) => bytes[k] === b)) {
-      return { text: decoder(label, file).decode(bytes.subarray(bom.length)), encoding: label };
+      return {
+        text: decodeWith(decoder(label, file), bytes.subarray(bom.length)),
+        encoding: label,
+      };
     }
   }
   const declared = declaredCharset(bytes);
@@ -33,13 +36,24 @@ export function decodePage(bytes: Uint8Array, file: string): Decoded {
     // A page cannot be in UTF-16 if its declaration was readable as ASCII: browsers read it as UTF-8.
     const label = /^utf-16/i.test(declared) ? 'utf-8' : declared;
     const dec = decoder(label, file);
-    return { text: dec.decode(bytes), encoding: dec.encoding };
+    return { text: decodeWith(dec, bytes), encoding: dec.encoding };
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252' };
+    return { text: decodeWith(new TextDecoder('windows-1252'), bytes), encoding: 'windows-1252' };
   }
+}
+
+// Node 20's TextDecoder reads `windows-1252` (and the labels WHATWG maps to it: latin1,
+// iso-8859-1, ascii) as ISO-8859-1, so bytes 0x80–0x9F come out as C1 controls instead of the
+// curly quotes, dashes and euro sign those pages mean. windows-1250 and the rest are right.
+const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+function decodeWith(dec: TextDecoder, bytes: Uint8Array): string {
+  const text = dec.decode(bytes);
+  if (dec.encoding !== 'windows-1252') return text;
+  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
 }
 
 function decoder(label: string, file: string): TextDecoder {

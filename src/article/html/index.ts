@@ -5,7 +5,13 @@ import type { FrontMatter } from '../front-matter.js';
 import type { Article, Media } from '../schema.js';
 import { parseWire } from '../wire.js';
 import { decodePage } from './charset.js';
-import { parseDocument, removeActiveContent, type DomDocument, type DomElement } from './dom.js';
+import {
+  parseDocument,
+  removeActiveContent,
+  squash,
+  type DomDocument,
+  type DomElement,
+} from './dom.js';
 import { readBody, type Item } from './body.js';
 import { stripChrome } from './chrome.js';
 import { readPageMeta, type PageMeta } from './meta.js';
@@ -37,7 +43,9 @@ export function parseHtmlPage(bytes: Uint8Array, file: string): HtmlPage {
   const meta = readPageMeta(doc);
   const profile = profilePage(doc);
   removeActiveContent(doc);
-  const root = findStory(doc);
+  const found = findStory(doc);
+  // Readability settles for a list of links when that is all there is: a front page.
+  const root = found && linkShare(found) <= MAX_LINK_SHARE ? found : undefined;
   const chrome = root ? stripChrome(readBody(root, meta.url), meta.title) : undefined;
   const draft = chrome ? applyWireRules(chrome.items, meta.title) : undefined;
   const published = meta.published ?? chrome?.stampDate;
@@ -107,4 +115,16 @@ export function withPublisher(article: Article, meta: PageMeta): Article {
   return article.source === null && meta.publisher
     ? { ...article, source: meta.publisher }
     : article;
+}
+
+/** More of the story's text than this inside links, and it is an index, not a story. */
+const MAX_LINK_SHARE = 0.5;
+
+function linkShare(root: DomElement): number {
+  const all = squash(root.textContent).length;
+  const linked = [...root.querySelectorAll('a')].reduce(
+    (n, a) => n + squash(a.textContent).length,
+    0,
+  );
+  return all ? linked / all : 0;
 }
