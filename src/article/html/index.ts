@@ -14,6 +14,7 @@ import {
 } from './dom.js';
 import { readBody, type Item } from './body.js';
 import { stripChrome } from './chrome.js';
+import { linkedObjects } from './jsonld.js';
 import { readPageMeta, type PageMeta } from './meta.js';
 import { measureShape, PAGE_LIMITS, shapeProblem } from './shape.js';
 import { MIN_STORY_CHARS, noArticleReason, profilePage } from './no-article.js';
@@ -40,8 +41,9 @@ export function parseHtmlPage(bytes: Uint8Array, file: string): HtmlPage {
   if (problem) throw new InvalidArticleError(file, `${problem}: not an article page`);
 
   const doc = parseDocument(text);
-  const meta = readPageMeta(doc);
-  const profile = profilePage(doc);
+  const linked = linkedObjects(doc);
+  const meta = readPageMeta(doc, linked);
+  const profile = profilePage(doc, linked);
   removeActiveContent(doc);
   const found = findStory(doc);
   // Readability settles for a list of links when that is all there is: a front page.

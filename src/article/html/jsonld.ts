@@ -34,7 +34,7 @@ const ARTICLE_TYPES = new Set([
 ]);
 
 const Obj = z.record(z.string(), z.unknown());
-type Obj = z.infer<typeof Obj>;
+export type Obj = z.infer<typeof Obj>;
 const Text = z.string().transform((s) => s.trim());
 const Named = z.union([Text, z.looseObject({ name: Text })]);
 const ImageRef = z.union([Text, z.looseObject({ url: Text }), z.looseObject({ contentUrl: Text })]);
@@ -69,8 +69,7 @@ export function linkedObjects(doc: DomDocument): Obj[] {
 
 const types = (o: Obj): string[] => list(o['@type']).filter((t) => typeof t === 'string');
 
-export function readLinkedArticle(doc: DomDocument): LinkedArticle | undefined {
-  const objects = linkedObjects(doc);
+export function readLinkedArticle(objects: Obj[]): LinkedArticle | undefined {
   const articles = objects.filter((o) => types(o).some((t) => ARTICLE_TYPES.has(t)));
   // A page lists related stories too; the one with the most to say (a body, a headline) is its own.
   const o = articles.sort((a, b) => weight(b) - weight(a))[0];

@@ -1,7 +1,7 @@
 import { cleanLine } from '../text.js';
 import { dateInUrl, parsePageDate } from './dates.js';
 import { squash, type DomDocument } from './dom.js';
-import { readLinkedArticle } from './jsonld.js';
+import { readLinkedArticle, type Obj } from './jsonld.js';
 import { chooseTitle } from './title.js';
 
 /** What the page says about its story outside the story's text. */
@@ -24,22 +24,13 @@ export interface PageMeta {
  * and other `<meta>` tags, then the page itself (`<time>`, `rel=author`, the address). The title
  * has its own rule (title.ts).
  */
-export function readPageMeta(doc: DomDocument): PageMeta {
-  const ld = readLinkedArticle(doc);
-  const meta = (...keys: string[]): string | undefined => {
-    for (const k of keys) {
-      const el = doc.querySelector(
-        `meta[property="${k}" i], meta[name="${k}" i], meta[itemprop="${k}" i]`,
-      );
-      const v = cleanLine(el?.getAttribute('content') ?? '');
-      if (v) return v;
-    }
-    return undefined;
-  };
-  const metas = (key: string): string[] =>
-    [...doc.querySelectorAll(`meta[property="${key}" i], meta[name="${key}" i]`)]
-      .map((el) => cleanLine(el.getAttribute('content') ?? ''))
-      .filter(Boolean);
+export function readPageMeta(doc: DomDocument, linked: Obj[]): PageMeta {
+  const ld = readLinkedArticle(linked);
+  // One pass over the <meta> tags: linkedom walks the whole tree for every selector.
+  const index = metaIndex(doc);
+  const metas = (key: string): string[] => index.get(key) ?? [];
+  const meta = (...keys: string[]): string | undefined =>
+    keys.map((k) => metas(k.toLowerCase())[0]).find(Boolean);
 
   const base = baseUrl(doc, meta('og:url'), ld?.url);
   const abs = (u: string | null | undefined) => absoluteUrl(u, base);
@@ -53,48 +44,44 @@ export function readPageMeta(doc: DomDocument): PageMeta {
 
   const publisher =
     ld?.publisher || meta('og:site_name', 'application-name', 'publisher') || undefined;
-  const date = (...candidates: (string | null | undefined)[]) =>
-    candidates.map((c) => (c ? parsePageDate(c) : undefined)).find(Boolean);
+  // Sources are tried in order and read only when needed: each page query is a tree walk.
+  const date = (...sources: (() => (string | null | undefined)[])[]): Date | undefined => {
+    for (const source of sources) {
+      for (const c of source()) {
+        const d = c ? parsePageDate(c) : undefined;
+        if (d) return d;
+      }
+    }
+    return undefined;
+  };
 
   const published =
     date(
-      ld?.datePublished,
-      meta(
-        'article:published_time',
-        'og:published_time',
-        'datePublished',
-        'pubdate',
-        'publishdate',
-        'publish-date',
-        'parsely-pub-date',
-        'sailthru.date',
-        'dc.date.issued',
-        'dcterms.issued',
-        'dc.date',
-        'date',
-      ),
-      doc.querySelector('[itemprop~="datePublished"]')?.getAttribute('datetime'),
-      doc.querySelector('time[pubdate]')?.getAttribute('datetime'),
-      doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime'),
-      ...otherDateMetas(doc),
-      ...visibleDates(doc),
+      () => [ld?.datePublished],
+      () => PUBLISHED_METAS.flatMap(metas),
+      () => [
+        doc.querySelector('[itemprop~="datePublished"]')?.getAttribute('datetime'),
+        doc.querySelector('time[pubdate]')?.getAttribute('datetime'),
+        doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime'),
+      ],
+      () => otherDateMetas(index),
+      () => visibleDates(doc),
     ) ?? dateInUrl(url);
   const modified = date(
-    ld?.dateModified,
-    meta('article:modified_time', 'og:updated_time', 'dateModified', 'dcterms.modified'),
+    () => [ld?.dateModified],
+    () =>
+      ['article:modified_time', 'og:updated_time', 'datemodified', 'dcterms.modified'].flatMap(
+        metas,
+      ),
   );
 
   const outlet = [publisher, meta('og:site_name')].filter(Boolean).map((s) => s!.toLowerCase());
-  const authors = firstNonEmpty(
-    cleanNames(ld?.authors ?? [], outlet),
-    cleanNames(
-      ['author', 'article:author', 'parsely-author', 'sailthru.author', 'dc.creator', 'byl']
-        .flatMap(metas)
-        .flatMap(splitNames),
-      outlet,
-    ),
-    cleanNames(pageBylines(doc).flatMap(splitNames), outlet),
-  );
+  const named = (names: () => string[]) => cleanNames(names(), outlet);
+  const authors = [
+    () => ld?.authors ?? [],
+    () => AUTHOR_METAS.flatMap(metas).flatMap(splitNames),
+    () => pageBylines(doc).flatMap(splitNames),
+  ].reduce<string[]>((found, source) => (found.length > 0 ? found : named(source)), []);
 
   const images = [
     ...(ld?.images ?? []),
@@ -130,9 +117,28 @@ export function readPageMeta(doc: DomDocument): PageMeta {
   };
 }
 
-function firstNonEmpty(...lists: string[][]): string[] {
-  return lists.find((l) => l.length > 0) ?? [];
-}
+const PUBLISHED_METAS = [
+  'article:published_time',
+  'og:published_time',
+  'datepublished',
+  'pubdate',
+  'publishdate',
+  'publish-date',
+  'parsely-pub-date',
+  'sailthru.date',
+  'dc.date.issued',
+  'dcterms.issued',
+  'dc.date',
+  'date',
+];
+const AUTHOR_METAS = [
+  'author',
+  'article:author',
+  'parsely-author',
+  'sailthru.author',
+  'dc.creator',
+  'byl',
+];
 
 /**
  * `Dana A. Ford, James S.A. Corey and Tom Watkins, CNN` into names. The outlet standing after
@@ -191,13 +197,26 @@ export function absoluteUrl(
 }
 
 /** Site-specific `<meta>` names that say they hold the publication date (`article_date_original`). */
-function otherDateMetas(doc: DomDocument): string[] {
-  return [...doc.querySelectorAll('meta[name], meta[property]')]
-    .filter((m) => {
-      const name = m.getAttribute('name') ?? m.getAttribute('property') ?? '';
-      return /date|publish|pub_?time/i.test(name) && !/modif|updat|expir|revis|edit/i.test(name);
-    })
-    .map((m) => m.getAttribute('content') ?? '');
+function otherDateMetas(index: Map<string, string[]>): string[] {
+  return [...index]
+    .filter(
+      ([name]) => /date|publish|pub_?time/.test(name) && !/modif|updat|expir|revis|edit/.test(name),
+    )
+    .flatMap(([, contents]) => contents);
+}
+
+/** Every `<meta>`'s content by its property, name or itemprop, lower-cased, in page order. */
+function metaIndex(doc: DomDocument): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const el of doc.querySelectorAll('meta[content]')) {
+    const content = cleanLine(el.getAttribute('content') ?? '');
+    if (!content) continue;
+    for (const attr of ['property', 'name', 'itemprop']) {
+      const k = el.getAttribute(attr)?.trim().toLowerCase();
+      if (k) index.set(k, [...(index.get(k) ?? []), content]);
+    }
+  }
+  return index;
 }
 
 /** Dates printed near the byline: elements whose class says date or time, read as text. */

@@ -1,5 +1,5 @@
 import { squash, type DomDocument } from './dom.js';
-import { linkedObjects } from './jsonld.js';
+import type { Obj } from './jsonld.js';
 
 /** What the page looked like before Readability took it apart: enough to say why it has no story. */
 export interface PageProfile {
@@ -11,12 +11,12 @@ export interface PageProfile {
   linkChars: number;
 }
 
-export function profilePage(doc: DomDocument): PageProfile {
+export function profilePage(doc: DomDocument, linked: Obj[]): PageProfile {
   const ogType = doc
     .querySelector('meta[property="og:type" i], meta[name="og:type" i]')
     ?.getAttribute('content')
     ?.trim();
-  const types = linkedObjects(doc).flatMap((o) => [o['@type']].flat());
+  const types = linked.flatMap((o) => [o['@type']].flat());
   const body = doc.querySelector('body') ?? doc.documentElement;
   const links = [...body.querySelectorAll('a[href]')];
   return {
