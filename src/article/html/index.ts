@@ -104,10 +104,9 @@ const sameText = (a: string, b: string) =>
 
 /** A picture's file name in the text (`google.JPG`) is no address: the markup gives those. */
 function withoutFileName(m: Media): Media {
-  const out = { ...m };
-  for (const k of ['src', 'poster'] as const)
-    if (out[k] && !/^https?:\/\//.test(out[k]!)) delete out[k];
-  return out;
+  const { src, poster, ...rest } = m;
+  const isUrl = (u: string | undefined): u is string => !!u && /^https?:\/\//.test(u);
+  return { ...rest, ...(isUrl(src) ? { src } : {}), ...(isUrl(poster) ? { poster } : {}) };
 }
 
 const hasContent = (m: Media) => !!(m.src || m.poster || m.caption || m.durationSeconds);

@@ -61,7 +61,8 @@ export function cutSiteName(
   const t = cleanLine(title);
   const known = [...headings, ...(other ? [other] : [])].map(key).filter((k) => k.length >= 8);
   const k = key(t);
-  // `動画：…31人死亡　写真1枚　国際ニュース：AFPBB News` over og:title `動画：…31人死亡`.
+  // `動画：…31人死亡 写真1枚 国際ニュース：AFPBB News` (ideographic spaces) over og:title
+  // `動画：…31人死亡`.
   const prefix = [...headings, ...(other ? [other] : [])].find(
     (h) => key(h).length >= 8 && k.startsWith(key(h)) && k !== key(h),
   );
