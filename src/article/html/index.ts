@@ -88,7 +88,7 @@ function applyWireRules(items: Item[], title: string | undefined): Draft {
   // The headline printed again at the top of the story is not a subhead.
   if (texts[0]?.type === 'heading' && title && sameText(texts[0].text, title)) texts.shift();
   const headings = new Set(texts.filter((t) => t.type === 'heading').map((t) => t.text));
-  const draft = parseWire(texts.map((t) => t.text).join('\n\n'));
+  const draft = parseWire(texts.map((t) => t.text).join('\n\n'), { structured: true });
   draft.blocks = draft.blocks.map((b) => ({
     type: headings.has(b.text) ? 'heading' : 'paragraph',
     text: b.text,
