@@ -29,7 +29,7 @@ const config = (): Config => (cached ??= loadConfig());
 program
   .command('parse')
   .description('print the Article of one file as JSON')
-  .argument('<file>', 'a .md or .txt article')
+  .argument('<file>', 'a .md, .txt or .html article')
   .action((file: string) => parseCommand(file, config()));
 
 program

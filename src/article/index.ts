@@ -10,11 +10,18 @@ import { readSidecar } from './sidecar.js';
 import { parseMarkdown } from './markdown.js';
 import type { Article } from './schema.js';
 import { parseWire } from './wire.js';
+import { HTML_EXTENSIONS, MAX_PAGE_BYTES, parseHtmlPage, withPublisher } from './html/index.js';
 
 export { ArticleSchema, type Article, type BodyBlock, type Media } from './schema.js';
 
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
-export const ARTICLE_EXTENSIONS = ['.md', '.markdown', '.txt', '.json'] as const;
+export const ARTICLE_EXTENSIONS = [
+  '.md',
+  '.markdown',
+  '.txt',
+  '.json',
+  ...HTML_EXTENSIONS,
+] as const;
 /** Text files a `.json` of the same name may stand beside, as their sidecar. */
 const TEXT_EXTENSIONS = ['.md', '.markdown', '.txt'];
 
@@ -22,6 +29,15 @@ export interface Sidecar {
   file: string;
   bytes: Uint8Array;
 }
+
+/** Saved pages carry scripts and styles, so they may be larger than text articles. */
+function maxBytesFor(file: string): number {
+  return isHtml(file) ? MAX_PAGE_BYTES : MAX_ARTICLE_BYTES;
+}
+const isHtml = (file: string) =>
+  (HTML_EXTENSIONS as readonly string[]).includes(extname(file).toLowerCase());
+const tooBig = (size: number, file: string) =>
+  `file is ${(size / 1048576).toFixed(1)} MB; the limit is ${maxBytesFor(file) / 1048576} MB`;
 
 export interface ParseOptions {
   file: string;
@@ -55,14 +71,15 @@ export function parseArticle(bytes: Uint8Array, opts: ParseOptions): Article {
   if (!(ARTICLE_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new InvalidArticleError(
       file,
-      `unsupported file type "${ext || '(none)'}": expected .md, .markdown, .txt or .json`,
+      `unsupported file type "${ext || '(none)'}": expected .md, .markdown, .txt, .json, .html or .htm`,
     );
   }
-  if (bytes.byteLength > MAX_ARTICLE_BYTES) {
-    throw new InvalidArticleError(
-      file,
-      `file is ${(bytes.byteLength / 1048576).toFixed(1)} MB; the limit is 1 MB`,
-    );
+  if (bytes.byteLength > maxBytesFor(file))
+    throw new InvalidArticleError(file, tooBig(bytes.byteLength, file));
+  if (isHtml(file)) {
+    // A saved page: its metadata stands where front matter would (html/index.ts).
+    const page = parseHtmlPage(bytes, file);
+    return withPublisher(finishArticle(page.draft, page.fm, opts), page.meta);
   }
   const text = decodeArticle(bytes, file);
   if (!text.trim()) throw new InvalidArticleError(file, 'file is empty');
@@ -130,12 +147,7 @@ async function readRegular(file: string): Promise<{ bytes: Buffer; mtime: Date }
     throw new InvalidArticleError(file, `cannot read: ${err.code ?? err.message}`);
   });
   if (!info.isFile()) throw new InvalidArticleError(file, 'not a regular file');
-  if (info.size > MAX_ARTICLE_BYTES) {
-    throw new InvalidArticleError(
-      file,
-      `file is ${(info.size / 1048576).toFixed(1)} MB; the limit is 1 MB`,
-    );
-  }
+  if (info.size > maxBytesFor(file)) throw new InvalidArticleError(file, tooBig(info.size, file));
   return { bytes: await readFile(file), mtime: info.mtime };
 }
 

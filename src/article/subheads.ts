@@ -60,9 +60,14 @@ export function isRelatedLink(line: string): boolean {
  * Marks subheads and drops links. A subhead heads text: a short line followed by another short
  * line is a link (the pair `5 healthy eating tips …` / `... and automobiles`), and so is one left
  * between the last paragraph and the credit line (`creditFollows`). A short last line with no
- * credit after it stays a paragraph: it may be the story's own last words.
+ * credit after it stays a paragraph: it may be the story's own last words. Without
+ * `guessHeadings` (text whose markup already told its subheads and list items apart) only what is
+ * shaped like a link is dropped, and every other block stays a paragraph.
  */
-export function markSubheadings(blocks: BodyBlock[], creditFollows: boolean): BodyBlock[] {
+export function markSubheadings(
+  blocks: BodyBlock[],
+  { creditFollows, guessHeadings }: { creditFollows: boolean; guessHeadings: boolean },
+): BodyBlock[] {
   const short = blocks.map((b, k) => k > 0 && b.type === 'paragraph' && isSubheadLike(b.text));
   const link = blocks.map(
     (b, k) =>
@@ -73,7 +78,7 @@ export function markSubheadings(blocks: BodyBlock[], creditFollows: boolean): Bo
   const out: BodyBlock[] = [];
   blocks.forEach((b, k) => {
     if (link[k]) return;
-    if (!short[k]) {
+    if (!short[k] || !guessHeadings) {
       out.push(b);
       return;
     }

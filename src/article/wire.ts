@@ -19,8 +19,16 @@ const SENTENCE_END = /[.!?…]["'”’)\]]*$/u;
 const isStory = (line: string): boolean =>
   HIGHLIGHTS.test(line) || !!matchDatelineLine(line) || !!matchDatelineLead(line);
 
+export interface WireOptions {
+  /**
+   * The blocks come from markup that already says which are subheads and list items (a saved
+   * page): a short line is then never dropped for its shape alone, only a link that says it is one.
+   */
+  structured?: boolean;
+}
+
 /** Wire copy as scraped from a news site (design.md, "Two input formats", 2). */
-export function parseWire(body: string): Draft {
+export function parseWire(body: string, opts: WireOptions = {}): Draft {
   const lines: string[] = [];
   for (const raw of normalizeNewlines(body).split('\n')) {
     const line = cleanLine(raw);
@@ -59,7 +67,10 @@ export function parseWire(body: string): Draft {
   draft.blocks = paragraphs.map((text) => ({ type: 'paragraph', text }) as BodyBlock);
   const before = draft.blocks.length;
   draft.contributors = [...new Set([...draft.contributors, ...takeTagline(draft.blocks)])];
-  draft.blocks = markSubheadings(draft.blocks, draft.blocks.length < before);
+  draft.blocks = markSubheadings(draft.blocks, {
+    creditFollows: draft.blocks.length < before,
+    guessHeadings: opts.structured !== true,
+  });
   return draft;
 }
 

@@ -9,7 +9,7 @@ export async function ingestCommand(paths: string[], config: Config): Promise<vo
     const files = await expandPaths(paths.length ? paths : [config.contentDir]);
     if (files.length === 0)
       throw new Error(
-        `no article files (.md, .markdown, .txt) in ${paths.join(', ') || config.contentDir}`,
+        `no article files (.md, .markdown, .txt, .html, .htm) in ${paths.join(', ') || config.contentDir}`,
       );
     const results = await ingestFiles(files, {
       store: ctx.articles,

@@ -122,6 +122,6 @@ describe('a sidecar story.json beside story.txt', () => {
         'e/f.txt',
         'e/f.json',
       ]),
-    ).toEqual(['a.txt', 'b.json', 'c.md', 'e/f.txt']);
+    ).toEqual(['a.txt', 'b.json', 'c.md', 'd.html', 'e/f.txt']);
   });
 });
