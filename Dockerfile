@@ -28,7 +28,7 @@ COPY --chown=root:root package.json ./
 COPY --chown=root:root --from=deps /app/node_modules ./node_modules
 COPY --chown=root:root --from=build /app/dist ./dist
 COPY --chown=root:root bin ./bin
-# The build put the templates and Redis scripts beside the compiled code. Without src/cli.ts in
+# The build put the templates and Redis scripts beside the compiled code. Without src/cli/main.ts in
 # the image, bin/gazette.js runs dist/.
 COPY --chown=root:root content ./content
 # The code is root's and read-only to the process; only the outbox is writable.

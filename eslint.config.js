@@ -22,8 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // dependency-cruiser reads its configuration as CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
+  {
     // The CLI, benchmarks and scripts talk to a person on stdout.
-    files: ['src/cli.ts', 'src/commands/**', 'bench/**', 'bin/**', 'scripts/**', 'test/**'],
+    files: ['src/cli/**', 'bench/**', 'bin/**', 'scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );

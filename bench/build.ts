@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 const ROOT = resolve(import.meta.dirname, '..');
 
 export interface CompiledTree {
-  /** `bin/gazette.js` of the compiled tree: it finds dist/cli.js beside it and runs that. */
+  /** `bin/gazette.js` of the compiled tree: it finds dist/cli/main.js beside it and runs that. */
   bin: string;
   remove(): void;
 }

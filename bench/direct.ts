@@ -8,9 +8,9 @@
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/mail/compose.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/domain/mail/compose.js';
 import { nodemailerOptionsFor } from './reference.js';
-import { createSmtpTransport } from '../src/mail/transport.js';
+import { createSmtpTransport } from '../src/runtime/smtp/transport.js';
 import { benchConfig, renderBenchEdition } from './edition.js';
 
 const { values } = parseArgs({
@@ -46,7 +46,7 @@ const recipient = (i: number) => {
 let send: (i: number) => Promise<unknown>;
 let close: () => void;
 if (mode === 'html') {
-  // The same pool settings as our transport (src/mail/transport.ts), only the message differs.
+  // The same pool settings as our transport (src/runtime/smtp/transport.ts), only the message differs.
   const transporter = nodemailer.createTransport({
     url: values.url,
     pool: true,

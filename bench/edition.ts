@@ -5,10 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArticle, type Article } from '../src/article/index.js';
-import { loadConfig, type Config } from '../src/config.js';
-import { makeEdition } from '../src/edition/edition.js';
-import { renderEdition, type RenderedEdition } from '../src/templates/render.js';
+import { parseArticle, type Article } from '../src/domain/article/index.js';
+import { loadConfig, type Config } from '../src/runtime/config.js';
+import { makeEdition } from '../src/domain/edition/edition.js';
+import { renderEdition, type RenderedEdition } from '../src/domain/render/render.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 

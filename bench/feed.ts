@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createContext } from '../src/context.js';
-import { ingestFiles } from '../src/ingest.js';
-import { createLogger } from '../src/log.js';
-import { QUEUE_NAMES } from '../src/queues.js';
+import { createContext } from '../src/operations/context.js';
+import { ingestFiles } from '../src/operations/ingest.js';
+import { createLogger } from '../src/runtime/log.js';
+import { QUEUE_NAMES } from '../src/jobs/queues.js';
 import { BENCH_ENV, benchArticleFiles, benchConfig } from './edition.js';
 import { cpuSeconds, freePort, spawnChild, spawnTs, type Child } from './proc.js';
 

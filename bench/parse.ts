@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { Lexer } from 'marked';
-import { parseArticle } from '../src/article/index.js';
+import { parseArticle } from '../src/domain/article/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,10 +1,10 @@
 /**
  * The benchmark's personaliser: what one more recipient costs once the edition is compiled,
- * measured apart from MIME composition (the sender's own splice lives in src/mail/compose.ts).
+ * measured apart from MIME composition (the sender's own splice lives in src/domain/mail/compose.ts).
  */
-import { splitAtPlaceholders, type SplitTemplate } from '../src/templates/personalize.js';
-import type { RenderedEdition } from '../src/templates/render.js';
-import { slotValues, type RecipientValues, type Slot } from '../src/templates/slots.js';
+import { splitAtPlaceholders, type SplitTemplate } from '../src/domain/render/personalize.js';
+import type { RenderedEdition } from '../src/domain/render/render.js';
+import { slotValues, type RecipientValues, type Slot } from '../src/domain/render/slots.js';
 
 /**
  * Byte-level personalisation: the static parts are UTF-8 encoded once, and each copy is one

@@ -1,15 +1,15 @@
 import type { SendMailOptions } from 'nodemailer';
-import { cleanLine } from '../src/edition/clean.js';
-import { personalize } from '../src/templates/personalize.js';
-import type { RenderedEdition } from '../src/templates/render.js';
-import { domainOf, parseMailbox } from '../src/mail/headers.js';
-import type { ComposeOptions, Recipient } from '../src/mail/compose.js';
-import { listIdFor, messageIdFor } from '../src/mail/ids.js';
+import { cleanLine } from '../src/domain/edition/clean.js';
+import { personalize } from '../src/domain/render/personalize.js';
+import type { RenderedEdition } from '../src/domain/render/render.js';
+import { domainOf, parseMailbox } from '../src/domain/mail/headers.js';
+import type { ComposeOptions, Recipient } from '../src/domain/mail/compose.js';
+import { listIdFor, messageIdFor } from '../src/domain/mail/ids.js';
 
 /**
  * The slow, obvious path: nodemailer builds the MIME message for every copy. It is the
  * benchmark's baseline and the reference the fast path is tested against
- * (test/render/compose.test.ts), never the way Gazette sends.
+ * (test/domain/mail/compose.test.ts), never the way Gazette sends.
  */
 export function nodemailerOptionsFor(
   rendered: RenderedEdition,

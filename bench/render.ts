@@ -4,10 +4,10 @@
  *   npx tsx bench/render.ts      (or `npm run bench -- --only render`)
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/mail/compose.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/domain/mail/compose.js';
 import { nodemailerOptionsFor } from './reference.js';
 import { createPersonalizer } from './personalizer.js';
-import type { RenderedEdition } from '../src/templates/render.js';
+import type { RenderedEdition } from '../src/domain/render/render.js';
 import { benchConfig, renderBenchEdition } from './edition.js';
 
 export interface RenderResult {

@@ -6,22 +6,23 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify';
-import type { Config } from '../config.js';
-import type { Context } from '../context.js';
-import type { Logger } from '../log.js';
-import type { MailTransport } from '../mail/transport.js';
-import { createMetrics, type Metrics } from '../metrics.js';
-import { adminRoutes } from './admin.js';
-import { archiveRoutes } from './archive.js';
-import { clientErrorAnswer, installErrorHandlers, securityHeaders } from './errors.js';
+import type { Config } from '../runtime/config.js';
+import type { Context } from '../operations/context.js';
+import type { Logger } from '../runtime/log.js';
+import type { MailTransport } from '../runtime/smtp/transport.js';
+import { createMetrics, type Metrics } from '../jobs/metrics.js';
+import { createKeys } from '../stores/keys.js';
+import { adminRoutes } from './routes/admin.js';
+import { archiveRoutes } from './routes/archive.js';
+import { clientErrorAnswer, installErrorHandlers, securityHeaders } from './error-pages.js';
 import type { FailureThrottleOptions } from './failure-throttle.js';
 import { createFeedCache } from './feed-cache.js';
-import { feedRoutes } from './feed.js';
-import { createHealthCheck, healthRoutes } from './health.js';
-import { metricsRoutes } from './metrics.js';
-import { preferenceRoutes } from './preferences.js';
-import { createSignup } from './signup.js';
-import { subscriptionRoutes } from './subscription.js';
+import { feedRoutes } from './routes/feed.js';
+import { createHealthCheck, healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { createSignup } from '../operations/signup.js';
+import { subscriptionRoutes } from './routes/subscription.js';
 
 export interface AppOptions {
   ctx: Context;
@@ -116,7 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     global: false,
     // Shared by every web replica; under our prefix so that a test's cleanup removes it.
     redis: ctx.redis,
-    nameSpace: `${config.prefix}:db:rate-limit:`,
+    nameSpace: createKeys(config.prefix).rateLimit,
     skipOnError: true,
   });
 

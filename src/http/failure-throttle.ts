@@ -1,4 +1,4 @@
-import type { Redis } from '../redis.js';
+import type { Redis } from '../runtime/redis.js';
 
 export interface FailureThrottleOptions {
   /** Refused attempts from one address allowed per window. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { buildFeed, MAX_FEED_ITEMS, type FeedConfig } from '../feed/feed.js';
-import type { Logger } from '../log.js';
-import type { ArticleStore } from '../store/articles.js';
+import { buildFeed, MAX_FEED_ITEMS, type FeedConfig } from '../domain/feed/feed.js';
+import type { Logger } from '../runtime/log.js';
+import type { ArticleStore } from '../stores/articles.js';
 import { wholeSeconds, type Validators } from './conditional.js';
 import { withTimeout } from './timeout.js';
 
-export interface FeedSnapshot extends Validators {
+interface FeedSnapshot extends Validators {
   /** The article store's feedVersion this was built from (or a later state). */
   version: number;
   body: Buffer;

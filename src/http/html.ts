@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { escapeHtml } from '../templates/safe.js';
+import { escapeHtml } from '../domain/render/safe.js';
 
 /** Markup that is already safe: ours, or escaped on the way in. Anything else gets escaped. */
 export class SafeHtml {
@@ -78,7 +78,7 @@ export interface PageOptions {
   head?: SafeHtml;
 }
 
-export function page(o: PageOptions): string {
+function page(o: PageOptions): string {
   return `<!doctype html>${html`<html lang="en">
     <head>
       <meta charset="utf-8" />

@@ -1,13 +1,7 @@
-import { z } from 'zod';
+import { ArticleJobSchema, type ArticleJob } from './payloads.js';
 import type { JobDefinition } from './types.js';
 
 /** An article was stored or changed: make it a candidate for the next edition. */
-export const ArticleJobSchema = z.object({
-  id: z.string().min(1).max(120),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type ArticleJob = z.infer<typeof ArticleJobSchema>;
-
 export type ArticleJobResult = { outcome: 'candidate' | 'already-in-edition' | 'stale' };
 
 export const articleJob: JobDefinition<ArticleJob, ArticleJobResult> = {

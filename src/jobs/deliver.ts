@@ -1,26 +1,20 @@
 import { Worker, type Job } from 'bullmq';
-import { z } from 'zod';
-import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../errors.js';
-import { TransientDeliveryError } from '../mail/classify.js';
-import type { OutgoingMail, SendResult } from '../mail/transport.js';
+import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../runtime/errors.js';
+import { TransientDeliveryError } from '../runtime/smtp/classify.js';
+import type { OutgoingMail, SendResult } from '../runtime/smtp/transport.js';
 import type {
   DeliveryRecord,
   DeliveryState,
   TransitionPatch,
   TransitionStep,
-} from '../store/deliveries.js';
-import type { Subscriber } from '../store/subscribers.js';
-import type { EditionMessages } from '../delivery/messages.js';
-import { Lane } from '../delivery/lane.js';
+} from '../stores/deliveries.js';
+import type { Subscriber } from '../stores/subscribers/index.js';
+import type { EditionMessages } from './deliver/messages.js';
+import { Lane } from './deliver/lane.js';
+import { DeliverJobSchema, type DeliverJob } from './payloads.js';
 import type { JobDefinition, JobDeps } from './types.js';
 
 /** Send one edition to one batch of subscribers. */
-export const DeliverJobSchema = z.object({
-  editionId: z.string().min(1).max(64),
-  subscriberIds: z.array(z.string().min(1).max(64)).min(1).max(10_000),
-});
-export type DeliverJob = z.infer<typeof DeliverJobSchema>;
-
 export interface DeliverJobResult {
   sent: number;
   bounced: number;
@@ -30,7 +24,7 @@ export interface DeliverJobResult {
 }
 
 /** Past this many throttled or failed attempts a record is `failed`, whatever the job's count. */
-export const MAX_RECORD_ATTEMPTS = 12;
+const MAX_RECORD_ATTEMPTS = 12;
 
 export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
   schema: DeliverJobSchema,

@@ -1,23 +1,9 @@
-import { UnrecoverableError, type Job } from 'bullmq';
-import { z } from 'zod';
-import { editionIdFor, makeEdition } from '../edition/edition.js';
-import { renderEdition } from '../templates/render.js';
-import { LOCAL_TIME, nextLocalTime } from '../util/local-time.js';
+import { UnrecoverableError } from 'bullmq';
+import { editionIdFor, makeEdition } from '../domain/edition/edition.js';
+import { renderEdition } from '../domain/render/render.js';
+import { nextLocalTime } from '../domain/local-time.js';
+import { EditionJobSchema, type EditionJob, type Schedule } from './payloads.js';
 import type { JobDefinition, JobDeps } from './types.js';
-
-export const ScheduleSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('now') }),
-  z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
-  z.object({ mode: z.literal('local'), time: z.string().regex(LOCAL_TIME, 'must be HH:MM') }),
-]);
-export type Schedule = z.infer<typeof ScheduleSchema>;
-
-/** Render an edition once and schedule its fan-out; without an id, first make one of new articles. */
-export const EditionJobSchema = z.object({
-  editionId: z.string().min(1).max(64).optional(),
-  schedule: ScheduleSchema,
-});
-export type EditionJob = z.infer<typeof EditionJobSchema>;
 
 export type EditionJobResult =
   | { outcome: 'nothing-new' }
@@ -81,7 +67,7 @@ export async function ensureRendered(
 }
 
 /** One fan-out now, one at a time, or one per time zone at that zone's local time. */
-export async function fanoutPlan(
+async function fanoutPlan(
   deps: Pick<JobDeps, 'subscribers' | 'config'>,
   schedule: Schedule,
   now: Date,
@@ -98,5 +84,3 @@ export async function fanoutPlan(
     delayMs: nextLocalTime(now, schedule.time, zone).getTime() - now.getTime(),
   }));
 }
-
-export type EditionJobType = Job<EditionJob>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { FanoutJobSchema, type FanoutJob } from './payloads.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -7,11 +7,6 @@ import type { JobDefinition } from './types.js';
  * moment: a `queued` record each, then batches of deliver jobs. Running it twice creates nothing
  * twice; at worst a batch job twice, and the records make its second run send nothing.
  */
-export const FanoutJobSchema = z.object({
-  editionId: z.string().min(1).max(64),
-  zone: z.string().min(1).max(64).nullable(),
-});
-export type FanoutJob = z.infer<typeof FanoutJobSchema>;
 export type FanoutJobResult = { audience: number; created: number; batches: number };
 
 export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {

@@ -1,15 +1,15 @@
 import type { Job } from 'bullmq';
 import type { z } from 'zod';
-import type { Config } from '../config.js';
-import type { Slots } from '../util/slots.js';
-import type { Logger } from '../log.js';
-import type { MailTransport } from '../mail/transport.js';
-import type { Queues } from '../queues.js';
-import type { ArticleStore } from '../store/articles.js';
-import type { DeliveryStore } from '../store/deliveries.js';
-import type { EditionStore } from '../store/editions.js';
-import type { SubscriberStore } from '../store/subscribers.js';
-import type { EditionMessages } from '../delivery/messages.js';
+import type { Config } from '../runtime/config.js';
+import type { Slots } from './deliver/semaphore.js';
+import type { Logger } from '../runtime/log.js';
+import type { MailTransport } from '../runtime/smtp/transport.js';
+import type { Queues } from './queues.js';
+import type { ArticleStore } from '../stores/articles.js';
+import type { DeliveryStore } from '../stores/deliveries.js';
+import type { EditionStore } from '../stores/editions.js';
+import type { SubscriberStore } from '../stores/subscribers/index.js';
+import type { EditionMessages } from './deliver/messages.js';
 
 /** Everything a processor may use; passed in, never imported as a singleton. */
 export interface JobDeps {
@@ -31,11 +31,11 @@ export interface JobDeps {
 }
 
 /** What a processor may ask of the worker that runs it (throttling on 421/451). */
-export interface WorkerControl {
+interface WorkerControl {
   rateLimit(ms: number): Promise<void>;
 }
 
-export type Processor<D, R> = (job: Job<D>, worker: WorkerControl) => Promise<R>;
+type Processor<D, R> = (job: Job<D>, worker: WorkerControl) => Promise<R>;
 
 /** One queue's job: its payload schema and the processor built from the dependencies. */
 export interface JobDefinition<D, R = unknown> {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/context.js';
-import { waitForEdition } from '../../src/delivery/progress.js';
-import { readAudit } from '../../src/delivery/resend.js';
-import { createLogger } from '../../src/log.js';
-import { syncDigestScheduler } from '../../src/scheduler.js';
+import { loadConfig } from '../../src/runtime/config.js';
+import { createContext } from '../../src/operations/context.js';
+import { waitForEdition } from '../../src/operations/progress.js';
+import { readAudit } from '../../src/operations/resend.js';
+import { createLogger } from '../../src/runtime/log.js';
+import { syncDigestScheduler } from '../../src/jobs/scheduler.js';
 import { spawnGazette } from '../helpers/children.js';
 import { openBed, type Bed } from './support/bed.js';
 import { recordFault } from './support/summary.js';

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArticleSchema } from '../../src/article/index.js';
-import { InvalidArticleError, InvalidCsvError } from '../../src/errors.js';
-import { importSubscribersCsv } from '../../src/subscribers/import.js';
-import type { AddOutcome } from '../../src/store/subscribers.js';
-import { parseBytes } from '../article/helpers.js';
-import { anyText } from '../article/wire-arbitrary.js';
+import { ArticleSchema } from '../../src/domain/article/index.js';
+import { InvalidArticleError, InvalidCsvError } from '../../src/runtime/errors.js';
+import { importSubscribersCsv } from '../../src/operations/import-subscribers.js';
+import type { AddOutcome } from '../../src/stores/subscribers/index.js';
+import { parseBytes } from '../helpers/article.js';
+import { anyText } from '../helpers/wire-arbitrary.js';
 import { recordAbuse } from './support/abuse.js';
 
 const RUNS = 10_000;

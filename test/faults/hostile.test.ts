@@ -2,14 +2,14 @@
 import { XMLValidator } from 'fast-xml-parser';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
-import type { Article } from '../../src/article/index.js';
-import { makeEdition } from '../../src/edition/edition.js';
-import { buildFeed } from '../../src/feed/feed.js';
-import { prepareEditionMessage, recipientLinks, renderRaw } from '../../src/mail/compose.js';
-import { personalize } from '../../src/templates/personalize.js';
-import { renderEdition, type RenderedEdition } from '../../src/templates/render.js';
-import { CONFIG, describeSeed, HOSTILE, seedArticle } from '../render/fixtures.js';
-import { elements } from '../render/html.js';
+import type { Article } from '../../src/domain/article/index.js';
+import { makeEdition } from '../../src/domain/edition/edition.js';
+import { buildFeed } from '../../src/domain/feed/feed.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../../src/domain/mail/compose.js';
+import { personalize } from '../../src/domain/render/personalize.js';
+import { renderEdition, type RenderedEdition } from '../../src/domain/render/render.js';
+import { CONFIG, describeSeed, HOSTILE, seedArticle } from '../helpers/render.js';
+import { elements } from '../helpers/html.js';
 import { recordAbuse } from './support/abuse.js';
 
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;

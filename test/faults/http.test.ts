@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForArticles } from '../../src/delivery/progress.js';
+import { waitForArticles } from '../../src/operations/progress.js';
 import { ensureRendered } from '../../src/jobs/edition.js';
-import { signToken, type TokenPurpose } from '../../src/mail/tokens.js';
-import type { Subscriber } from '../../src/store/subscribers.js';
+import { signToken, type TokenPurpose } from '../../src/domain/mail/tokens.js';
+import type { Subscriber } from '../../src/stores/subscribers/index.js';
 import { TEST_SECRET } from '../helpers/pipeline.js';
-import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from '../http/helpers.js';
+import { ADMIN_TOKEN, sampleWire, testApp, type TestApp } from '../helpers/http.js';
 import { recordAbuse } from './support/abuse.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
+import { waitForEdition } from '../../src/operations/progress.js';
 import { openBed, seeded, type Bed } from './support/bed.js';
 import { recordAudit } from './support/summary.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
-import { DELIVERY_STATES } from '../../src/store/deliveries.js';
-import { createKeys } from '../../src/store/keys.js';
+import { waitForEdition } from '../../src/operations/progress.js';
+import { DELIVERY_STATES } from '../../src/stores/deliveries.js';
+import { createKeys } from '../../src/stores/keys.js';
 import { openBed, type Bed } from './support/bed.js';
 import { recordAudit } from './support/summary.js';
 

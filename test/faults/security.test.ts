@@ -1,25 +1,25 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { readAudit } from '../../src/delivery/resend.js';
-import { InvalidSubscriberError } from '../../src/errors.js';
-import { encodePhrase, isValidAddress, mailboxHeader } from '../../src/mail/headers.js';
-import { normalizeEmail } from '../../src/subscribers/validate.js';
-import { stripForbidden } from '../../src/edition/clean.js';
-import { buildFeed } from '../../src/feed/feed.js';
-import { CONFIG, hostileArticle } from '../render/fixtures.js';
+import { loadConfig } from '../../src/runtime/config.js';
+import { readAudit } from '../../src/operations/resend.js';
+import { InvalidSubscriberError } from '../../src/runtime/errors.js';
+import { encodePhrase, isValidAddress, mailboxHeader } from '../../src/domain/mail/headers.js';
+import { normalizeEmail } from '../../src/domain/subscribers/validate.js';
+import { stripForbidden } from '../../src/domain/edition/clean.js';
+import { buildFeed } from '../../src/domain/feed/feed.js';
+import { CONFIG, hostileArticle } from '../helpers/render.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { ADMIN_TOKEN, eventually, testApp, type TestApp } from '../http/helpers.js';
+import { ADMIN_TOKEN, eventually, testApp, type TestApp } from '../helpers/http.js';
 import { recordAbuse } from './support/abuse.js';
 import { recordFault } from './support/summary.js';
-import { waitForEdition } from '../../src/delivery/progress.js';
-import { createKeys } from '../../src/store/keys.js';
+import { waitForEdition } from '../../src/operations/progress.js';
+import { createKeys } from '../../src/stores/keys.js';
 import { sampleWire, testPipeline } from '../helpers/pipeline.js';
 
 /**
  * Issue 10's findings, each tried many ways as an attacker or a careless operator would; one row
- * of the abuse table each. The focused tests beside the code (test/http/*, test/pipeline/
- * unsendable, test/render/security) hold the full scenarios; these are the volume runs.
+ * of the abuse table each. The focused tests beside the code (test/http/*, test/jobs/
+ * unsendable, test/domain/render/security) hold the full scenarios; these are the volume runs.
  */
 describe('security findings (issue 10)', () => {
   let a: TestApp;

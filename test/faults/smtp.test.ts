@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
-import type { DeliveryState } from '../../src/store/deliveries.js';
+import { waitForEdition } from '../../src/operations/progress.js';
+import type { DeliveryState } from '../../src/stores/deliveries.js';
 import { openBed, type Bed, type BedOptions } from './support/bed.js';
 import { recordAudit } from './support/summary.js';
 

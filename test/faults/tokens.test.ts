@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../../src/errors.js';
-import { signToken, verifyToken, type TokenPurpose } from '../../src/mail/tokens.js';
+import { InvalidTokenError } from '../../src/runtime/errors.js';
+import { signToken, verifyToken, type TokenPurpose } from '../../src/domain/mail/tokens.js';
 import { recordAbuse } from './support/abuse.js';
 
 const SECRET = 'fault-suite-secret-that-is-long-enough';

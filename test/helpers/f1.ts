@@ -6,7 +6,7 @@
  */
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
-export function tokens(text: string): string[] {
+function tokens(text: string): string[] {
   const out: string[] = [];
   for (const s of segmenter.segment(text.normalize('NFKC').toLowerCase())) {
     if (s.isWordLike) out.push(s.segment);

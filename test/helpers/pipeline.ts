@@ -1,16 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createContext, type Context } from '../../src/context.js';
-import { createLogger } from '../../src/log.js';
-import { createJobDeps } from '../../src/pipeline.js';
-import { waitForArticles } from '../../src/delivery/progress.js';
-import { sendEdition } from '../../src/delivery/send.js';
-import { expandPaths, ingestFiles } from '../../src/ingest.js';
-import type { JobDeps } from '../../src/jobs/index.js';
-import { QUEUE_NAMES } from '../../src/queues.js';
-import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../src/workers.js';
+import { loadConfig, type Config } from '../../src/runtime/config.js';
+import { createContext, type Context } from '../../src/operations/context.js';
+import { createLogger } from '../../src/runtime/log.js';
+import { createJobDeps } from '../../src/jobs/deps.js';
+import { waitForArticles } from '../../src/operations/progress.js';
+import { sendEdition } from '../../src/operations/send.js';
+import { expandPaths, ingestFiles } from '../../src/operations/ingest.js';
+import type { JobDeps } from '../../src/jobs/registry.js';
+import { QUEUE_NAMES } from '../../src/jobs/queues.js';
+import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../src/jobs/workers.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from './redis.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hmac';

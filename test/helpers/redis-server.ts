@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis } from '../../src/redis.js';
+import { createRedis } from '../../src/runtime/redis.js';
 
 /** A free TCP port on the loopback (taken and released at once). */
 export function freePort(): Promise<number> {

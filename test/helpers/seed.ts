@@ -4,7 +4,7 @@ import { describeShared, sharedPath } from './shared.js';
 const SEED_PARTS = ['seed', 'wire-article.txt'];
 
 /** Its path, or undefined when shared/ is not beside this clone: read it inside `describeSeed`. */
-export const SEED: string | undefined = sharedPath(...SEED_PARTS);
+const SEED: string | undefined = sharedPath(...SEED_PARTS);
 
 /**
  * A describe block over the reference sample (`describeShared`): skipped with the reason when it

@@ -10,7 +10,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * lives in the workplace's shared/ folder beside the checkout and is never copied into the
  * repository. GAZETTE_SHARED_DIR points elsewhere when a clone lives somewhere else.
  */
-export const SHARED_DIR = process.env.GAZETTE_SHARED_DIR
+const SHARED_DIR = process.env.GAZETTE_SHARED_DIR
   ? resolve(process.env.GAZETTE_SHARED_DIR)
   : resolve(repo, '..', 'shared');
 

@@ -10,7 +10,7 @@ export function rawHeader(mail: ParsedMail, name: string): string | undefined {
 }
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
-export interface Received {
+interface Received {
   from: string;
   to: string[];
   raw: Buffer;
@@ -22,7 +22,7 @@ export interface Received {
 export type DataVerdict = 'accept' | 'drop' | { code: number; message: string };
 
 /** What the sink says to MAIL FROM or RCPT TO: undefined accepts; 'drop' cuts the connection. */
-export type CommandVerdict = undefined | 'drop' | { code: number; message: string };
+type CommandVerdict = undefined | 'drop' | { code: number; message: string };
 
 export interface SinkOptions {
   /** A client connected (its port tells which process it is). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
-import { ADMIN_TOKEN, testApp, type TestApp } from './helpers.js';
+import { waitForEdition } from '../../src/operations/progress.js';
+import { ADMIN_TOKEN, testApp, type TestApp } from '../helpers/http.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const basic = (user: string, password: string) => ({

@@ -3,7 +3,14 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { ADMIN_TOKEN, eventually, freePort, linkTo, testApp, type TestApp } from './helpers.js';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  freePort,
+  linkTo,
+  testApp,
+  type TestApp,
+} from '../helpers/http.js';
 
 /**
  * A person in a real browser: subscribes through the form, confirms from the mail, gets a

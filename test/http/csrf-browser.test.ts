@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAudit } from '../../src/delivery/resend.js';
+import { readAudit } from '../../src/operations/resend.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { ADMIN_TOKEN, freePort, testApp, type TestApp } from './helpers.js';
+import { ADMIN_TOKEN, freePort, testApp, type TestApp } from '../helpers/http.js';
 
 /**
  * The attack of issue 10, in a real browser: an operator who logged into Bull Board (Basic

@@ -1,6 +1,6 @@
 import Parser from 'rss-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleWire, testApp, type TestApp } from './helpers.js';
+import { sampleWire, testApp, type TestApp } from '../helpers/http.js';
 
 const T0 = new Date('2026-03-02T08:00:00.250Z');
 const T1 = new Date('2026-03-02T09:30:00.000Z');

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForEdition } from '../../src/delivery/progress.js';
+import { waitForEdition } from '../../src/operations/progress.js';
 import { buildApp } from '../../src/http/app.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/jobs/metrics.js';
 import { testPipeline } from '../helpers/pipeline.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
-import { eventually, sampleWire, testApp, type TestApp } from './helpers.js';
+import { eventually, sampleWire, testApp, type TestApp } from '../helpers/http.js';
 
 describe('GET /healthz', () => {
   let a: TestApp | undefined;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from './helpers.js';
+import { testApp, type TestApp } from '../helpers/http.js';
 
 /** One raw request on a socket: what the server answers before any route or hook could. */
 async function raw(port: number, request: string): Promise<string> {

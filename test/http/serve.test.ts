@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnGazette, type Child } from '../helpers/children.js';
 import { REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.js';
 import { TEST_SECRET } from '../helpers/pipeline.js';
-import { freePort } from './helpers.js';
+import { freePort } from '../helpers/http.js';
 
 describe('gazette serve', () => {
   let child: Child | undefined;

@@ -1,8 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recipientLinks } from '../../src/mail/links.js';
+import { recipientLinks } from '../../src/domain/mail/links.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { eventually, linkTo, testApp, type TestApp } from './helpers.js';
+import { eventually, linkTo, testApp, type TestApp } from '../helpers/http.js';
 
 const form = (body: Record<string, string>) => ({
   method: 'POST' as const,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signToken, type TokenPurpose } from '../../src/mail/tokens.js';
-import type { Subscriber } from '../../src/store/subscribers.js';
+import { signToken, type TokenPurpose } from '../../src/domain/mail/tokens.js';
+import type { Subscriber } from '../../src/stores/subscribers/index.js';
 import { TEST_SECRET } from '../helpers/pipeline.js';
-import { testApp, type TestApp } from './helpers.js';
+import { testApp, type TestApp } from '../helpers/http.js';
 
 describe('links with bad tokens: 4xx pages, never 500, never a change', () => {
   let a: TestApp;

@@ -1,7 +1,7 @@
-import { messageIdFor } from '../../../src/mail/ids.js';
-import { QUEUE_NAMES } from '../../../src/queues.js';
-import type { DeliveryState } from '../../../src/store/deliveries.js';
-import { prepareSubscriber } from '../../../src/store/subscribers.js';
+import { messageIdFor } from '../../../src/domain/mail/ids.js';
+import { QUEUE_NAMES } from '../../../src/jobs/queues.js';
+import type { DeliveryState } from '../../../src/stores/deliveries.js';
+import { prepareSubscriber } from '../../../src/stores/subscribers/index.js';
 import { spawnGazette, type Child } from '../../helpers/children.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../../helpers/pipeline.js';
 import { freePort, startOwnRedis, type OwnRedis } from '../../helpers/redis-server.js';
@@ -21,7 +21,7 @@ export interface BedOptions {
   env?: Record<string, string>;
 }
 
-export interface Audit {
+interface Audit {
   counts: Record<DeliveryState, number> & { total: number };
   /** Records in no allowed state, plus `sent` records whose copy the server never took. */
   lost: number;

@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { cleanLine } from '../edition/clean.js';
+import { splitAtPlaceholders, type SplitTemplate } from '../render/personalize.js';
+import type { RenderedEdition } from '../render/render.js';
+import { safeHttpUrl } from '../render/safe.js';
+import { slotValues, type Slot } from '../render/slots.js';
+import {
+  domainOf,
+  encodePhrase,
+  foldWords,
+  formatDate,
+  formatMailbox,
+  mailboxHeader,
+  parseMailbox,
+  unstructuredHeader,
+} from './headers.js';
+import { listIdFor, messageIdFor } from './ids.js';
+import type { RecipientLinks } from './links.js';
+import { encodeQpChunk } from './qp.js';
+
+export { messageIdFor } from './ids.js';
+export { recipientLinks } from './links.js';
+
+export interface ComposeOptions {
+  /** MAIL_FROM: `Name <address>` or `address`. */
+  from: string;
+  siteName: string;
+}
+
+export interface Recipient extends RecipientLinks {
+  subscriberId: string;
+  email: string;
+  name?: string | null;
+}
+
+/** An edition's message with everything common to all recipients encoded once. */
+export interface PreparedMessage {
+  readonly editionId: string;
+  readonly domain: string;
+  /** The SMTP envelope sender (MAIL_FROM's address). */
+  readonly sender: string;
+  readonly head: Buffer;
+  readonly tail: Buffer;
+  readonly text: SplitTemplate<Buffer>;
+  readonly html: SplitTemplate<Buffer>;
+  readonly between: Buffer;
+  readonly end: Buffer;
+}
+
+const CRLF = '\r\n';
+
+/** Once per edition: headers common to all, and both parts quoted-printable, cut at the placeholders. */
+export function prepareEditionMessage(
+  rendered: RenderedEdition,
+  opts: ComposeOptions,
+): PreparedMessage {
+  const from = parseMailbox(opts.from);
+  const domain = domainOf(from.address);
+  // `=_` never occurs in quoted-printable text, so the boundary cannot collide with a part.
+  const boundary = `=_gz_${createHash('sha256').update(rendered.editionId).digest('hex').slice(0, 24)}`;
+  const head = `From: ${formatMailbox(from)}${CRLF}`;
+  const tail =
+    unstructuredHeader('Subject', rendered.subject) +
+    `MIME-Version: 1.0${CRLF}` +
+    // Structured (phrase <id>): only the name may be encoded, never the id.
+    foldWords('List-Id:', [
+      ...encodePhrase(cleanLine(opts.siteName) || 'Digest').split(' '),
+      `<${listIdFor(opts.siteName, domain)}>`,
+    ]) +
+    `List-Unsubscribe-Post: List-Unsubscribe=One-Click${CRLF}` +
+    `Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}${CRLF}` +
+    partHead(boundary, 'text/plain');
+  return Object.freeze({
+    editionId: rendered.editionId,
+    domain,
+    sender: from.address,
+    head: Buffer.from(head, 'latin1'),
+    tail: Buffer.from(tail, 'latin1'),
+    text: encodeParts(splitAtPlaceholders(rendered.text, rendered.placeholders)),
+    html: encodeParts(splitAtPlaceholders(rendered.html, rendered.placeholders)),
+    between: Buffer.from(`${CRLF}${partHead(boundary, 'text/html')}`, 'latin1'),
+    end: Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'latin1'),
+  });
+}
+
+/** Once per recipient: the complete RFC 5322 message, spliced from pre-encoded pieces. */
+export function renderRaw(
+  prepared: PreparedMessage,
+  recipient: Recipient,
+  date: Date = new Date(),
+): Buffer {
+  const values = slotValues(recipient);
+  const perRecipient =
+    mailboxHeader('To', { name: recipient.name ?? undefined, address: recipient.email }) +
+    `Date: ${formatDate(date)}${CRLF}` +
+    `Message-ID: ${messageIdFor(prepared.editionId, recipient.subscriberId, prepared.domain)}${CRLF}` +
+    listUnsubscribe(recipient);
+  const chunks: Buffer[] = [prepared.head, Buffer.from(perRecipient, 'latin1'), prepared.tail];
+  splice(chunks, prepared.text, values.text);
+  chunks.push(prepared.between);
+  splice(chunks, prepared.html, values.html);
+  chunks.push(prepared.end);
+  return Buffer.concat(chunks);
+}
+
+/** `List-Unsubscribe: <https…>, <mailto…>` (RFC 2369 + RFC 8058), one header, both URIs. */
+function listUnsubscribe(links: RecipientLinks): string {
+  const https = safeHttpUrl(links.unsubscribeUrl);
+  if (!https) throw new RangeError('unsubscribeUrl must be an http(s) URL');
+  if (!/^mailto:[\x21\x23-\x2b\x2d-\x3b\x3d\x3f-\x7e]+$/.test(links.mailtoUnsubscribe))
+    throw new RangeError('bad mailto URI');
+  return foldWords('List-Unsubscribe:', [`<${https}>,`, `<${links.mailtoUnsubscribe}>`]);
+}
+
+function partHead(boundary: string, type: string): string {
+  return `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
+}
+
+function encodeParts(split: SplitTemplate): SplitTemplate<Buffer> {
+  return { parts: split.parts.map(encodeQpChunk), slots: split.slots };
+}
+
+function splice(
+  chunks: Buffer[],
+  split: SplitTemplate<Buffer>,
+  values: Readonly<Record<Slot, string>>,
+): void {
+  chunks.push(split.parts[0]!);
+  for (let i = 0; i < split.slots.length; i++) {
+    chunks.push(encodeQpChunk(values[split.slots[i]!]), split.parts[i + 1]!);
+  }
+}

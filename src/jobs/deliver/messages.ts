@@ -1,0 +1,70 @@
+import {
+  prepareEditionMessage,
+  recipientLinks,
+  renderRaw,
+  messageIdFor,
+  type PreparedMessage,
+} from '../../domain/mail/compose.js';
+import type { OutgoingMail } from '../../runtime/smtp/transport.js';
+import type { Config } from '../../runtime/config.js';
+import type { EditionStore } from '../../stores/editions.js';
+import type { Subscriber } from '../../stores/subscribers/index.js';
+
+/** One edition's mail, ready to be made for any subscriber in a few microseconds. */
+export interface EditionMessages {
+  readonly editionId: string;
+  forSubscriber(sub: Pick<Subscriber, 'id' | 'email' | 'name'>, date?: Date): OutgoingMail;
+}
+
+/**
+ * The MIME message of an edition is composed once per process (from the HTML and text the edition
+ * job compiled once) and kept for the next batches; a few editions at most are in flight at once.
+ */
+export function createMessageSource({
+  editions,
+  config,
+}: {
+  editions: EditionStore;
+  config: Config;
+}) {
+  const cache = new Map<string, Promise<EditionMessages>>();
+  const load = async (editionId: string): Promise<EditionMessages> => {
+    const rendered = await editions.getRendered(editionId);
+    if (!rendered) throw new Error(`edition ${editionId} has not been rendered`);
+    const prepared: PreparedMessage = prepareEditionMessage(rendered, {
+      from: config.mailFrom,
+      siteName: config.siteName,
+    });
+    return {
+      editionId,
+      forSubscriber(sub, date = new Date()) {
+        const raw = renderRaw(
+          prepared,
+          {
+            subscriberId: sub.id,
+            email: sub.email,
+            name: sub.name,
+            ...recipientLinks(config, sub.id),
+          },
+          date,
+        );
+        return {
+          from: prepared.sender,
+          to: sub.email,
+          raw,
+          messageId: messageIdFor(editionId, sub.id, prepared.domain),
+        };
+      },
+    };
+  };
+  return (editionId: string): Promise<EditionMessages> => {
+    let entry = cache.get(editionId);
+    if (!entry) {
+      entry = load(editionId);
+      entry.catch(() => cache.delete(editionId));
+      cache.set(editionId, entry);
+      while (cache.size > 8) cache.delete(cache.keys().next().value!);
+    }
+    return entry;
+  };
+}

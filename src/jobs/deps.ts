@@ -1,0 +1,49 @@
+import type { Config } from '../runtime/config.js';
+import { createMessageSource } from './deliver/messages.js';
+import type { JobDeps } from './registry.js';
+import { createSlots } from './deliver/semaphore.js';
+import { securityWarnings } from '../runtime/warnings.js';
+import {
+  createOutboxTransport,
+  createSmtpTransport,
+  type MailTransport,
+} from '../runtime/smtp/transport.js';
+
+/** SMTP_URL set: a nodemailer pool; unset: `.eml` files in OUTBOX_DIR. */
+export function createTransport(config: Config): MailTransport {
+  return config.smtp.url
+    ? createSmtpTransport({
+        url: config.smtp.url,
+        poolSize: config.smtp.poolSize,
+        rateLimit: config.smtp.rateLimit,
+        timeoutMs: config.smtp.timeoutMs,
+      })
+    : createOutboxTransport(config.outboxDir);
+}
+
+/**
+ * The processors' dependencies, from a command's context (anything that holds the stores). Every command that sends mail (run,
+ * worker, serve) comes here, so this is where it hears that its links are signed insecurely.
+ */
+export function createJobDeps(
+  ctx: Pick<
+    JobDeps,
+    'config' | 'log' | 'queues' | 'articles' | 'editions' | 'deliveries' | 'subscribers'
+  >,
+  overrides: { transport?: MailTransport; now?: () => Date } = {},
+): JobDeps {
+  for (const warning of securityWarnings(ctx.config, 'sender')) ctx.log.warn(warning);
+  return {
+    config: ctx.config,
+    log: ctx.log,
+    queues: ctx.queues,
+    articles: ctx.articles,
+    editions: ctx.editions,
+    deliveries: ctx.deliveries,
+    subscribers: ctx.subscribers,
+    transport: overrides.transport ?? createTransport(ctx.config),
+    messages: createMessageSource({ editions: ctx.editions, config: ctx.config }),
+    now: overrides.now ?? (() => new Date()),
+    sendSlots: createSlots(ctx.config.smtp.poolSize),
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { LOCAL_TIME } from '../domain/local-time.js';
+
+/*
+ * Every queue's payload, validated again in its worker (a job may have been queued by an older
+ * version, by hand, or by someone else on the same Redis). The queues (queues.ts) and the jobs
+ * both depend on these; neither depends on the other for them.
+ */
+
+/** An article was stored or changed: make it a candidate for the next edition. */
+export const ArticleJobSchema = z.object({
+  id: z.string().min(1).max(120),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ArticleJob = z.infer<typeof ArticleJobSchema>;
+
+const ScheduleSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('now') }),
+  z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),
+  z.object({ mode: z.literal('local'), time: z.string().regex(LOCAL_TIME, 'must be HH:MM') }),
+]);
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+/** Render an edition once and schedule its fan-out; without an id, first make one of new articles. */
+export const EditionJobSchema = z.object({
+  editionId: z.string().min(1).max(64).optional(),
+  schedule: ScheduleSchema,
+});
+export type EditionJob = z.infer<typeof EditionJobSchema>;
+
+/** Fix the audience of an edition (every active subscriber, or those of one zone). */
+export const FanoutJobSchema = z.object({
+  editionId: z.string().min(1).max(64),
+  zone: z.string().min(1).max(64).nullable(),
+});
+export type FanoutJob = z.infer<typeof FanoutJobSchema>;
+
+/** Send one edition to one batch of subscribers. */
+export const DeliverJobSchema = z.object({
+  editionId: z.string().min(1).max(64),
+  subscriberIds: z.array(z.string().min(1).max(64)).min(1).max(10_000),
+});
+export type DeliverJob = z.infer<typeof DeliverJobSchema>;

@@ -1,0 +1,55 @@
+import type { Config } from '../runtime/config.js';
+import { createLogger, type Logger } from '../runtime/log.js';
+import { createQueues, type Queues } from '../jobs/queues.js';
+import { createRedis, waitForRedis, type Redis } from '../runtime/redis.js';
+import { createArticleStore, type ArticleStore } from '../stores/articles.js';
+import { createDeliveryStore, type DeliveryStore } from '../stores/deliveries.js';
+import { createEditionStore, type EditionStore } from '../stores/editions.js';
+import { createSubscriberStore, type SubscriberStore } from '../stores/subscribers/index.js';
+
+/** What a command that talks to Redis needs; built once per process, closed once. */
+export interface Context {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  queues: Queues;
+  articles: ArticleStore;
+  editions: EditionStore;
+  deliveries: DeliveryStore;
+  subscribers: SubscriberStore;
+  close(): Promise<void>;
+}
+
+export async function createContext(
+  config: Config,
+  log: Logger = createLogger({ level: config.logLevel }),
+): Promise<Context> {
+  const redis = createRedis(config.redisUrl);
+  try {
+    await waitForRedis(redis, config.redisUrl);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  // Once up, a dropped connection is retried by ioredis; say so instead of crashing.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const { prefix } = config;
+  // The connection's own error listener above already reports the same failure once.
+  const queues = createQueues(redis, prefix, (err, queue) =>
+    log.debug({ err: err.message, queue }, 'queue error'),
+  );
+  return {
+    config,
+    log,
+    redis,
+    queues,
+    articles: createArticleStore({ redis, prefix }),
+    editions: createEditionStore({ redis, prefix }),
+    deliveries: createDeliveryStore({ redis, prefix }),
+    subscribers: createSubscriberStore({ redis, prefix }),
+    async close() {
+      await queues.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

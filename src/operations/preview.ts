@@ -1,0 +1,73 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Article } from '../domain/article/index.js';
+import type { Config } from '../runtime/config.js';
+import { byNewest, editionIdFor, makeEdition } from '../domain/edition/edition.js';
+import { buildFeed } from '../domain/feed/feed.js';
+import { prepareEditionMessage, recipientLinks, renderRaw } from '../domain/mail/compose.js';
+import { publicCopy } from '../domain/render/personalize.js';
+import { renderEdition } from '../domain/render/render.js';
+
+/** The most stories one digest carries; the 102 KB budget is sized for it. */
+const MAX_EDITION_STORIES = 20;
+const SAMPLE_SUBSCRIBER = { subscriberId: 'sample', email: 'reader@example.com' } as const;
+
+/** What `writePreview` wrote, for the caller to report. */
+export interface Preview {
+  editionId: string;
+  subject: string;
+  /** The stories in the previewed edition, and in the feed. */
+  stories: number;
+  articles: number;
+  files: { path: string; bytes: number }[];
+}
+
+/**
+ * The feed and the edition the newest (at most MAX_EDITION_STORIES) of `articles` make, written
+ * under `out` as feed.xml and editions/<id>.html, .txt (the public web copy) and .eml (the whole
+ * message a sample subscriber would get). `build` and the first `run` (no subscriber yet) both
+ * show the product with it, so a preview is always the real renderer's output.
+ */
+export async function writePreview(
+  articles: readonly Article[],
+  config: Config,
+  out: string,
+  now: Date = new Date(),
+): Promise<Preview> {
+  if (articles.length === 0) throw new Error('no articles to preview');
+  const sorted = [...articles].sort(byNewest);
+  const newest = new Date(sorted[0]!.publishedAt);
+  const edition = makeEdition(sorted.slice(0, MAX_EDITION_STORIES), {
+    id: editionIdFor(newest, config.digest.tz),
+    date: newest,
+  });
+  const rendered = await renderEdition(edition, config);
+  const web = publicCopy(rendered, config.siteUrl);
+  const prepared = prepareEditionMessage(rendered, {
+    from: config.mailFrom,
+    siteName: config.siteName,
+  });
+  const eml = renderRaw(
+    prepared,
+    { ...SAMPLE_SUBSCRIBER, ...recipientLinks(config, SAMPLE_SUBSCRIBER.subscriberId) },
+    now,
+  );
+  const feed = buildFeed(sorted, config, { now });
+
+  const editions = join(out, 'editions');
+  await mkdir(editions, { recursive: true });
+  const files: [string, string | Buffer][] = [
+    [join(out, 'feed.xml'), feed],
+    [join(editions, `${edition.id}.html`), web.html],
+    [join(editions, `${edition.id}.txt`), web.text],
+    [join(editions, `${edition.id}.eml`), eml],
+  ];
+  for (const [file, data] of files) await writeFile(file, data);
+  return {
+    editionId: edition.id,
+    subject: edition.subject,
+    stories: edition.articles.length,
+    articles: articles.length,
+    files: files.map(([path, data]) => ({ path, bytes: Buffer.byteLength(data) })),
+  };
+}

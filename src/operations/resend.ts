@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { Context } from './context.js';
+import { InvalidSubscriberError, NotFoundError } from '../runtime/errors.js';
+import type { DeliveryState } from '../stores/deliveries.js';
+import { createKeys } from '../stores/keys.js';
+
+export interface ResendRequest {
+  editionId: string;
+  /** One subscriber, even if they already have it. */
+  to?: string;
+  /** Every record in these states (`failed`, `uncertain`); with neither `to` nor states: everyone. */
+  states?: ('failed' | 'uncertain')[];
+  reason: string;
+  actor: string;
+  /** When the operator asked (default: now); a record queued since then is left alone. */
+  requestedAt?: Date;
+}
+
+export interface ResendResult {
+  editionId: string;
+  mode: string;
+  recipients: number;
+  batches: number;
+}
+
+/** Everyone: every record but bounced ones (and `sending`, which is someone's work right now). */
+const EVERYONE: DeliveryState[] = ['sent', 'failed', 'uncertain'];
+
+/**
+ * An operator's resend. Each record is moved back to `queued` by compare-and-set, so two resends
+ * at once queue each recipient once; the audit list keeps who asked, when and why.
+ */
+export async function resend(
+  ctx: Pick<Context, 'editions' | 'deliveries' | 'subscribers' | 'queues' | 'redis' | 'config'>,
+  req: ResendRequest,
+): Promise<ResendResult> {
+  const edition = await ctx.editions.get(req.editionId);
+  if (!edition) throw new NotFoundError(`no edition "${req.editionId}"`);
+  if (edition.status !== 'rendered')
+    throw new NotFoundError(`edition "${req.editionId}" has not been rendered yet`);
+  const { editionId } = req;
+  const mode = req.to ? 'to-one' : req.states?.length ? req.states.join('+') : 'everyone';
+  // Two resends asked for at once must not both queue a record: one that was queued again after
+  // this request was made (and maybe sent already) is the other request's work.
+  const queuedBefore = req.requestedAt ?? new Date();
+  let subscriberId: string | undefined;
+  const ids: string[] = [];
+
+  if (req.to) {
+    const sub = await ctx.subscribers.findByEmail(req.to);
+    if (!sub) throw new NotFoundError(`no subscriber ${req.to}`);
+    if (sub.status !== 'active')
+      throw new InvalidSubscriberError(
+        `${sub.email} is ${sub.status}; only active subscribers get mail`,
+      );
+    subscriberId = sub.id;
+    const from = await ctx.deliveries.transition(
+      editionId,
+      sub.id,
+      ['none', ...EVERYONE],
+      'queued',
+      { countResend: true, queuedBefore },
+    );
+    if (from) ids.push(sub.id);
+  } else {
+    for (const state of req.states?.length ? req.states : EVERYONE) {
+      for await (const batch of ctx.deliveries.scanState(editionId, state)) {
+        for (const id of batch) {
+          if (
+            await ctx.deliveries.transition(editionId, id, [state], 'queued', {
+              countResend: true,
+              queuedBefore,
+            })
+          )
+            ids.push(id);
+        }
+      }
+    }
+  }
+
+  const at = new Date().toISOString();
+  const batches = [];
+  for (let i = 0; i < ids.length; i += ctx.config.batchSize) {
+    const chunk = ids.slice(i, i + ctx.config.batchSize);
+    const digest = createHash('sha1')
+      .update(`${at}:${chunk.join(',')}`)
+      .digest('hex')
+      .slice(0, 20);
+    batches.push({
+      name: 'deliver' as const,
+      data: { editionId, subscriberIds: chunk },
+      opts: { jobId: `resend.${editionId}.${digest}` },
+    });
+  }
+  if (batches.length) await ctx.queues.deliver.addBulk(batches);
+  // The subscriber's id, not the address: erasing a subscriber must leave no address here.
+  await audit(ctx, {
+    at,
+    action: 'resend',
+    editionId,
+    mode,
+    ...(subscriberId ? { subscriberId } : {}),
+    recipients: ids.length,
+    reason: req.reason,
+    actor: req.actor,
+  });
+  return { editionId, mode, recipients: ids.length, batches: batches.length };
+}
+
+export interface AuditEntry {
+  at: string;
+  action: string;
+  editionId: string;
+  mode: string;
+  subscriberId?: string;
+  recipients: number;
+  reason: string;
+  actor: string;
+}
+
+async function audit(ctx: Pick<Context, 'redis' | 'config'>, entry: AuditEntry): Promise<void> {
+  const key = createKeys(ctx.config.prefix).audit;
+  await ctx.redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, 9_999).exec();
+}
+
+/** Newest first. */
+export async function readAudit(
+  ctx: Pick<Context, 'redis' | 'config'>,
+  limit = 50,
+): Promise<AuditEntry[]> {
+  const rows = await ctx.redis.lrange(createKeys(ctx.config.prefix).audit, 0, limit - 1);
+  return rows.map((r) => JSON.parse(r) as AuditEntry);
+}

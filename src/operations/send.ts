@@ -1,0 +1,44 @@
+import { editionIdFor } from '../domain/edition/edition.js';
+import { NotFoundError } from '../runtime/errors.js';
+import { MAX_STORIES } from '../jobs/edition.js';
+import type { Schedule } from '../jobs/payloads.js';
+import type { Context } from './context.js';
+
+export type SendResult =
+  | { outcome: 'nothing-new'; pendingArticles: number }
+  | { outcome: 'queued'; editionId: string; jobId: string; articles: number; schedule: Schedule };
+
+/**
+ * `gazette send`: an edition of the articles not yet in one (or the one named, to deliver it to
+ * whoever does not have it yet), handed to the edition job with its schedule.
+ */
+export async function sendEdition(
+  ctx: Pick<Context, 'editions' | 'queues' | 'config'>,
+  opts: { editionId?: string; schedule: Schedule; now?: Date },
+): Promise<SendResult> {
+  const now = opts.now ?? new Date();
+  let editionId = opts.editionId;
+  let articles: number;
+  if (editionId) {
+    const existing = await ctx.editions.get(editionId);
+    if (!existing) throw new NotFoundError(`no edition "${editionId}"`);
+    articles = existing.articleIds.length;
+  } else {
+    const made = await ctx.editions.createFromCandidates(
+      editionIdFor(now, ctx.config.digest.tz),
+      MAX_STORIES,
+      now,
+    );
+    if (!made) {
+      const counts = await ctx.queues.article.getJobCounts('waiting', 'active', 'delayed');
+      return {
+        outcome: 'nothing-new',
+        pendingArticles: Object.values(counts).reduce((a, b) => a + b, 0),
+      };
+    }
+    editionId = made.id;
+    articles = made.articleIds.length;
+  }
+  const job = await ctx.queues.edition.add('edition', { editionId, schedule: opts.schedule });
+  return { outcome: 'queued', editionId, jobId: job.id ?? '', articles, schedule: opts.schedule };
+}

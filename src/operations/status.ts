@@ -1,0 +1,61 @@
+import type { Context } from './context.js';
+import { NotFoundError } from '../runtime/errors.js';
+import { QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
+import type { DeliveryState } from '../stores/deliveries.js';
+
+type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;
+
+/** The shape of `gazette status --json` (documented in the README). */
+export interface StatusReport {
+  queues: Record<QueueName, QueueCounts>;
+  editions: {
+    id: string;
+    createdAt: string;
+    subject: string | null;
+    status: string;
+    articles: number;
+    sends: number;
+    deliveries: Record<DeliveryState, number> & { total: number };
+  }[];
+}
+
+export async function statusReport(
+  ctx: Pick<Context, 'queues' | 'editions' | 'deliveries'>,
+  editionId?: string,
+  recent = 5,
+): Promise<StatusReport> {
+  const queues = {} as Record<QueueName, QueueCounts>;
+  for (const name of QUEUE_NAMES) {
+    const c = await ctx.queues[name].getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+      'prioritized',
+    );
+    queues[name] = {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+      active: c.active ?? 0,
+      delayed: c.delayed ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+    };
+  }
+  const ids = editionId ? [editionId] : await ctx.editions.listIds(recent);
+  const editions = [];
+  for (const id of ids) {
+    const e = await ctx.editions.get(id);
+    if (!e) throw new NotFoundError(`no edition "${id}"`);
+    editions.push({
+      id,
+      createdAt: e.createdAt,
+      subject: e.subject ?? null,
+      status: e.status,
+      articles: e.articleIds.length,
+      sends: e.sends,
+      deliveries: await ctx.deliveries.counts(id),
+    });
+  }
+  return { queues, editions };
+}

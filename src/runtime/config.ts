@@ -1,0 +1,239 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { isTimeZone } from './tz.js';
+
+const DEV_SECRET = 'gazette-development-secret-do-not-use-in-production';
+// What .env.example shows: copied as is, it signs links with a value anyone can read.
+const EXAMPLE_SECRET = 'change-me-to-a-long-random-string-of-32-chars';
+
+/**
+ * TRUST_PROXY in fastify's safe forms: how many proxies stand in front (`1`), or their addresses
+ * (`10.0.0.1,10.1.0.0/16`). Never "trust every hop": then any client names its own address in
+ * X-Forwarded-For and the per-address rate limits count nothing.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .default('')
+  .transform((v, ctx): false | number | string[] => {
+    if (v === '' || v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v) && Number(v) <= 10) return Number(v);
+    const list = v.split(',').map((s) => s.trim());
+    if (list.every(isAddressOrCidr)) return list;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        v === 'true' || v === 'all'
+          ? 'trusting every hop lets any client choose its address: give the number of proxies in front (e.g. 1) or their addresses'
+          : 'must be a number of proxies (1-10) or a comma-separated list of proxy addresses or CIDR ranges',
+    });
+    return z.NEVER;
+  });
+
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', bits, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (!version || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+    );
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    GAZETTE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.{}-]+(?::[A-Za-z0-9_.{}-]+)*$/, 'letters, digits, _ . - { } and : only')
+      .max(64)
+      .default('gazette'),
+    SMTP_URL: optional(url(['smtp:', 'smtps:'])),
+    SMTP_POOL_SIZE: int(1, 100, 5),
+    SMTP_RATE_LIMIT: optional(z.coerce.number().int().min(1).max(100_000)),
+    SMTP_THROTTLE_MS: int(10, 600_000, 5_000),
+    SMTP_TIMEOUT_MS: int(100, 600_000, 30_000),
+    OUTBOX_DIR: z.string().min(1).default('out/outbox'),
+    MAIL_FROM: z
+      .string()
+      .regex(
+        /^(?:[^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/,
+        'must be an address, e.g. "Gazette <digest@example.com>"',
+      )
+      .default('Gazette <digest@localhost>'),
+    SITE_URL: url(['http:', 'https:'])
+      .transform((v) => v.replace(/\/+$/, ''))
+      .default('http://localhost:3000'),
+    SITE_NAME: z.string().min(1).max(80).default('Gazette'),
+    MEDIA_BASE_URL: optional(url(['http:', 'https:']).transform((v) => v.replace(/\/+$/, ''))),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    TRUST_PROXY: trustProxy,
+    PORT: int(0, 65_535, 3000),
+    CONTENT_DIR: z.string().min(1).default('content'),
+    SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+    ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    CONFIRM_MAILS_PER_DAY: int(1, 100, 3),
+    POSTAL_ADDRESS: z.string().min(1).max(300).default('Gazette, 1 Example Street, Springfield'),
+    DIGEST_CRON: optional(
+      z.string().regex(/^\S+(?:\s+\S+){4,5}$/, 'must be a cron pattern with 5 or 6 fields'),
+    ),
+    DIGEST_LOCAL_TIME: optional(
+      z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, e.g. 07:00'),
+    ),
+    DIGEST_TZ: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris')
+      .default('UTC'),
+    DELIVERY_BATCH_SIZE: int(1, 10_000, 100),
+    WORKER_CONCURRENCY: int(1, 1_000, 4),
+    WORKER_LOCK_MS: int(1_000, 600_000, 30_000),
+    WORKER_STALLED_MS: int(500, 600_000, 30_000),
+    SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 20_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET'],
+        message: 'is required in production (it signs subscriber links)',
+      });
+    }
+    if (
+      env.NODE_ENV === 'production' &&
+      (env.SECRET === DEV_SECRET ||
+        env.SECRET === EXAMPLE_SECRET ||
+        /change-?me/i.test(env.SECRET ?? ''))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET'],
+        message: 'is a published example value; set a random one (e.g. openssl rand -hex 32)',
+      });
+    }
+  });
+
+type Env = z.output<typeof schema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly smtp: {
+    readonly url?: string;
+    readonly poolSize: number;
+    readonly rateLimit?: number;
+    /** How long a worker pauses its deliver queue when a server answers 421/451. */
+    readonly throttleMs: number;
+    readonly timeoutMs: number;
+  };
+  readonly outboxDir: string;
+  readonly mailFrom: string;
+  readonly siteUrl: string;
+  readonly siteName: string;
+  readonly mediaBaseUrl?: string;
+  readonly host: string;
+  /**
+   * Behind reverse proxies: how many (hops), or their addresses; the client address for rate
+   * limits is read from X-Forwarded-For only past those. false: the socket's address.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  readonly port: number;
+  readonly contentDir: string;
+  /** True when SECRET was not set and the development secret signs links. */
+  readonly insecureSecret: boolean;
+  readonly secret: string;
+  readonly adminToken?: string;
+  /** Bearer token /metrics asks for when set; unset, /metrics is open (keep it on a private port). */
+  readonly metricsToken?: string;
+  /** Confirmation mails one address may get in a day, whoever asks. */
+  readonly confirmMailsPerDay: number;
+  readonly postalAddress: string;
+  /** Recurring digest: cron in `tz`; with `localTime`, each reader gets it at that time in their own zone. */
+  readonly digest: { readonly cron?: string; readonly tz: string; readonly localTime?: string };
+  readonly batchSize: number;
+  readonly concurrency: number;
+  /** A killed worker's job is taken over after about lockDuration + stalledInterval. */
+  readonly worker: { readonly lockDuration: number; readonly stalledInterval: number };
+  /** How long a stopping process lets in-flight jobs and requests finish. */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Reads the environment once; every bad variable is named in one error. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const value = source[name];
+        return `${name}${value === undefined ? '' : `=${JSON.stringify(redact(name, value))}`}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    prefix: e.GAZETTE_PREFIX,
+    smtp: Object.freeze({
+      url: e.SMTP_URL,
+      poolSize: e.SMTP_POOL_SIZE,
+      rateLimit: e.SMTP_RATE_LIMIT,
+      throttleMs: e.SMTP_THROTTLE_MS,
+      timeoutMs: e.SMTP_TIMEOUT_MS,
+    }),
+    outboxDir: e.OUTBOX_DIR,
+    mailFrom: e.MAIL_FROM,
+    siteUrl: e.SITE_URL,
+    siteName: e.SITE_NAME,
+    mediaBaseUrl: e.MEDIA_BASE_URL,
+    host: e.HOST,
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze([...e.TRUST_PROXY]) : e.TRUST_PROXY,
+    port: e.PORT,
+    contentDir: e.CONTENT_DIR,
+    insecureSecret: !e.SECRET,
+    secret: e.SECRET ?? DEV_SECRET,
+    adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    confirmMailsPerDay: e.CONFIRM_MAILS_PER_DAY,
+    postalAddress: e.POSTAL_ADDRESS,
+    digest: Object.freeze({ cron: e.DIGEST_CRON, tz: e.DIGEST_TZ, localTime: e.DIGEST_LOCAL_TIME }),
+    batchSize: e.DELIVERY_BATCH_SIZE,
+    concurrency: e.WORKER_CONCURRENCY,
+    worker: Object.freeze({ lockDuration: e.WORKER_LOCK_MS, stalledInterval: e.WORKER_STALLED_MS }),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/** Secrets never appear in an error; nor does the password inside a URL (REDIS_URL, SMTP_URL). */
+function redact(name: string, value: string): string {
+  if (/SECRET|TOKEN|PASSWORD/.test(name)) return '***';
+  return value.replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@');
+}
