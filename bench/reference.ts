@@ -1,5 +1,5 @@
 import type { SendMailOptions } from 'nodemailer';
-import { cleanLine } from '../src/domain/edition/clean.js';
+import { cleanLine } from '../src/domain/hygiene.js';
 import { personalize } from '../src/domain/render/personalize.js';
 import type { RenderedEdition } from '../src/domain/render/render.js';
 import { domainOf, parseMailbox } from '../src/domain/mail/headers.js';

@@ -5,7 +5,7 @@ import { readAudit } from '../../src/operations/resend.js';
 import { InvalidSubscriberError } from '../../src/runtime/errors.js';
 import { encodePhrase, isValidAddress, mailboxHeader } from '../../src/domain/mail/headers.js';
 import { normalizeEmail } from '../../src/domain/subscribers/validate.js';
-import { stripForbidden } from '../../src/domain/edition/clean.js';
+import { stripForbidden } from '../../src/domain/hygiene.js';
 import { buildFeed } from '../../src/domain/feed/feed.js';
 import { CONFIG, hostileArticle } from '../helpers/render.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';

@@ -3,7 +3,7 @@ import { matchDatelineLead } from './dateline.js';
 import type { Draft } from './draft.js';
 import type { FrontMatter } from './front-matter.js';
 import { ArticleSchema, ARTICLE_ID, isHttpUrl, type Article, type Media } from './schema.js';
-import { cleanLine, slugify } from './text.js';
+import { normalizeLine, slugify } from './text.js';
 import { deriveTitle } from './title.js';
 
 const EDITORS_NOTE = /^Editor['’]s note:/i;
@@ -33,7 +33,7 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     }
   }
   const lead = draft.blocks.slice(at).find((b) => b.type === 'paragraph')?.text;
-  const highlights = (fm.highlights ?? draft.highlights).map(cleanLine).filter(Boolean);
+  const highlights = (fm.highlights ?? draft.highlights).map(normalizeLine).filter(Boolean);
   if (!lead && highlights.length === 0 && !fm.summary) {
     fail(
       'no story text found: expected at least one paragraph after any media lines, highlights and dateline',
@@ -53,7 +53,7 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     );
   }
 
-  const title = cleanLine(
+  const title = normalizeLine(
     fm.title ?? draft.title ?? deriveTitle(lead ?? highlights[0] ?? fm.summary ?? ''),
   );
   if (!title) fail('no title: give one in front matter, or open the story with a sentence');
@@ -73,15 +73,15 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
     source: fm.source !== undefined ? fm.source : (draft.dateline?.source ?? draft.source ?? null),
     dateline: fm.dateline !== undefined ? fm.dateline : (draft.dateline?.place ?? null),
     publishedAt: (fm.date ?? draft.publishedAt ?? ctx.fallbackPublishedAt).toISOString(),
-    summary: cleanLine(fm.summary ?? lead ?? highlights[0] ?? ''),
+    summary: normalizeLine(fm.summary ?? lead ?? highlights[0] ?? ''),
     highlights,
     body: draft.blocks,
     media,
     // Authors a sidecar or an extractor names come first, then those the text credits.
     contributors: fm.contributors?.filter(Boolean) ?? [
-      ...new Set([...(fm.authors ?? []).map(cleanLine).filter(Boolean), ...draft.contributors]),
+      ...new Set([...(fm.authors ?? []).map(normalizeLine).filter(Boolean), ...draft.contributors]),
     ],
-    tags: [...new Set((fm.tags ?? []).map(cleanLine).filter(Boolean))],
+    tags: [...new Set((fm.tags ?? []).map(normalizeLine).filter(Boolean))],
   };
   const checked = ArticleSchema.safeParse(article);
   if (!checked.success) {
@@ -91,7 +91,7 @@ export function finishArticle(draft: Draft, fm: FrontMatter, ctx: FinishContext)
   return checked.data;
 }
 
-/** Media keys in the order design.md shows them, whatever order a parser found them in. */
+/** Media keys in the order docs/formats.md lists them, whatever order a parser found them in. */
 function canonicalMedia(m: Media): Media {
   const out: Media = { kind: m.kind };
   for (const key of [

@@ -1,7 +1,7 @@
 import { Lexer, type Token, type Tokens } from 'marked';
 import { takeTagline, type Draft } from './draft.js';
 import type { BodyBlock, Media } from './schema.js';
-import { cleanLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
+import { normalizeLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
 
 /** Markdown body into the same blocks as wire copy: headings and paragraphs of plain text. */
 export function parseMarkdown(body: string): Draft {
@@ -11,7 +11,7 @@ export function parseMarkdown(body: string): Draft {
   let pendingHighlights = false;
 
   const paragraph = (text: string) => {
-    const t = cleanLine(text);
+    const t = normalizeLine(text);
     if (t) draft.blocks.push({ type: 'paragraph', text: t });
   };
 
@@ -22,7 +22,7 @@ export function parseMarkdown(body: string): Draft {
       first = false;
       switch (token.type) {
         case 'heading': {
-          const text = cleanLine(inline((token as Tokens.Heading).tokens));
+          const text = normalizeLine(inline((token as Tokens.Heading).tokens));
           if (!text) break;
           if (token.depth === 1 && isFirst && !draft.title) draft.title = text;
           else if (HIGHLIGHTS.test(text)) pendingHighlights = true;
@@ -35,7 +35,7 @@ export function parseMarkdown(body: string): Draft {
           draft.media.push(...images.map(imageMedia));
           const text = inline(p.tokens.filter((t) => t.type !== 'image'));
           // `**Story highlights**` as a line of its own heads the list as a heading would.
-          if (HIGHLIGHTS.test(cleanLine(text))) {
+          if (HIGHLIGHTS.test(normalizeLine(text))) {
             pendingHighlights = true;
             continue;
           }
@@ -43,7 +43,9 @@ export function parseMarkdown(body: string): Draft {
           break;
         }
         case 'list': {
-          const items = (token as Tokens.List).items.map((item) => cleanLine(inline(item.tokens)));
+          const items = (token as Tokens.List).items.map((item) =>
+            normalizeLine(inline(item.tokens)),
+          );
           if (pendingHighlights) draft.highlights.push(...items.filter(Boolean));
           else items.forEach(paragraph);
           break;
@@ -103,7 +105,7 @@ function inline(tokens: Token[] | undefined): string {
 
 function imageMedia(img: Tokens.Image): Media {
   const m: Media = { kind: 'image', src: img.href };
-  const caption = cleanLine(img.title || img.text || '');
+  const caption = normalizeLine(img.title || img.text || '');
   if (caption) m.caption = caption;
   return m;
 }

@@ -32,7 +32,7 @@ export function isHttpUrl(v: string): boolean {
 
 const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL');
 
-/** The typed Article of design.md; key order here is the order `gazette parse` prints. */
+/** The typed Article (docs/formats.md); key order here is the order `gazette parse` prints. */
 export const ArticleSchema = z
   .object({
     id: z

@@ -7,8 +7,11 @@ const SPACES = /[\u00a0\u1680\u2000-\u200a\u2007\u202f\u205f\u3000\t\f\v]/g;
 // eslint-disable-next-line no-control-regex
 const JUNK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u200b\u2060\ufeff\ufffe\uffff]/g;
 
-/** One physical line, as prose: plain spaces, no control characters, no runs of blanks. */
-export function cleanLine(line: string): string {
+/**
+ * One physical line of input, as prose: plain spaces, no control characters, no runs of blanks.
+ * (Output has its own rule, `cleanLine` in domain/hygiene.ts, which every renderer applies.)
+ */
+export function normalizeLine(line: string): string {
   return line.replace(SPACES, ' ').replace(JUNK, '').replace(/ {2,}/g, ' ').trim();
 }
 

@@ -9,7 +9,7 @@ import { attachClip, clipMedia, mergeIntoClip } from './clips.js';
 import type { BodyBlock, Media } from './schema.js';
 import { matchStamp, type Stamp } from './stamp.js';
 import { isRelatedLink, isSubheadLike, markSubheadings } from './subheads.js';
-import { cleanLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
+import { normalizeLine, HIGHLIGHTS, normalizeNewlines } from './text.js';
 
 const BULLET = /^(?:[•*·▪-]|\d+[.)]) +/;
 const EDITORS_NOTE = /^Editor['’]s note:/i;
@@ -27,11 +27,11 @@ export interface WireOptions {
   structured?: boolean;
 }
 
-/** Wire copy as scraped from a news site (design.md, "Two input formats", 2). */
+/** Wire copy as scraped from a news site (docs/formats.md, "Wire copy"). */
 export function parseWire(body: string, opts: WireOptions = {}): Draft {
   const lines: string[] = [];
   for (const raw of normalizeNewlines(body).split('\n')) {
-    const line = cleanLine(raw);
+    const line = normalizeLine(raw);
     // Most lines hold one element: only split (and allocate) the few that run several together.
     if (/WATCH|highlights/i.test(line)) lines.push(...splitFused(line));
     else lines.push(line);

@@ -1,5 +1,5 @@
 import type { Article } from '../article/index.js';
-import { cleanLine } from './clean.js';
+import { cleanLine } from '../hygiene.js';
 
 /** One digest: the articles it carries, top story first, and what the inbox shows of it. */
 export interface Edition {

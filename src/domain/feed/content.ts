@@ -1,5 +1,5 @@
 import type { Article } from '../article/index.js';
-import { cleanLine } from '../edition/clean.js';
+import { cleanLine } from '../hygiene.js';
 import { escapeHtml, storyImage } from '../render/safe.js';
 
 /**

@@ -1,6 +1,6 @@
 import RSS from 'rss';
 import type { Article } from '../article/index.js';
-import { cleanLine, stripForbidden } from '../edition/clean.js';
+import { cleanLine, stripForbidden } from '../hygiene.js';
 import { byNewest } from '../edition/edition.js';
 import { escapeHtml, safeHttpUrl, storyImage } from '../render/safe.js';
 import { articleHtml } from './content.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cleanLine } from '../edition/clean.js';
+import { cleanLine } from '../hygiene.js';
 import { splitAtPlaceholders, type SplitTemplate } from '../render/personalize.js';
 import type { RenderedEdition } from '../render/render.js';
 import { safeHttpUrl } from '../render/safe.js';

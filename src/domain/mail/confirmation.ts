@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cleanLine } from '../edition/clean.js';
+import { cleanLine } from '../hygiene.js';
 import { escapeHtml } from '../render/safe.js';
 import {
   domainOf,

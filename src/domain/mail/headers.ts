@@ -1,4 +1,4 @@
-import { cleanLine } from '../edition/clean.js';
+import { cleanLine } from '../hygiene.js';
 import { InvalidSubscriberError } from '../../runtime/errors.js';
 
 /**

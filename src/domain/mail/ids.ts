@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cleanLine } from '../edition/clean.js';
+import { cleanLine } from '../hygiene.js';
 
 /** `<32 hex>.<edition>@<domain>`: the same for the same (edition, subscriber), so a duplicate sent across a crash can be recognised. */
 export function messageIdFor(editionId: string, subscriberId: string, domain: string): string {

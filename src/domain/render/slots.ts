@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { cleanLine, truncate } from '../edition/clean.js';
+import { cleanLine, truncate } from '../hygiene.js';
 import { escapeHtml, safeHttpUrl } from './safe.js';
 
 /** What differs between two subscribers' copies of one edition. */

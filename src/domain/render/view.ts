@@ -1,5 +1,5 @@
 import type { Article } from '../article/index.js';
-import { cleanLine, truncate } from '../edition/clean.js';
+import { cleanLine, truncate } from '../hygiene.js';
 import type { Edition } from '../edition/edition.js';
 import { safeHttpUrl, storyImage, type StoryImage } from './safe.js';
 import type { Placeholders } from './slots.js';

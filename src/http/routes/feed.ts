@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Article } from '../../domain/article/index.js';
 import { ARTICLE_ID } from '../../domain/article/schema.js';
 import type { Config } from '../../runtime/config.js';
-import { cleanLine } from '../../domain/edition/clean.js';
+import { cleanLine } from '../../domain/hygiene.js';
 import { articleHtml } from '../../domain/feed/content.js';
 import type { ArticleStore } from '../../stores/articles.js';
 import { safeHttpUrl } from '../../domain/render/safe.js';

@@ -1,5 +1,5 @@
 import type { Media } from '../schema.js';
-import { cleanLine, isHeadingLike } from '../text.js';
+import { normalizeLine, isHeadingLike } from '../text.js';
 import { isElement, squash, TEXT_NODE, type DomElement, type DomNode } from './dom.js';
 import { absoluteUrl } from './meta.js';
 
@@ -36,7 +36,7 @@ export function readBody(root: DomElement, base: string | undefined): Item[] {
   let line = '';
   let boldOnly = true;
   const flush = () => {
-    const text = cleanLine(line);
+    const text = normalizeLine(line);
     if (text) {
       // `<p><strong>A short line</strong></p>` between paragraphs is a subhead set in bold.
       const heading = boldOnly && isHeadingLike(text) && text.length <= 80;
@@ -70,7 +70,7 @@ export function readBody(root: DomElement, base: string | undefined): Item[] {
     }
     if (HEADING.test(tag)) {
       flush();
-      const text = cleanLine(squash(node.textContent));
+      const text = normalizeLine(squash(node.textContent));
       if (text) items.push({ type: 'heading', text });
       continue;
     }
@@ -88,7 +88,7 @@ export function readBody(root: DomElement, base: string | undefined): Item[] {
       // A caption beside its picture (`<img>` then `<cite>` or `<div class="caption">`) is the
       // picture's; without one it is still no story text.
       const last = items.at(-1);
-      const text = cleanLine(squash(node.textContent));
+      const text = normalizeLine(squash(node.textContent));
       if (last?.type === 'media' && !last.media.caption && text) last.media.caption = text;
       continue;
     }
@@ -138,10 +138,10 @@ function mediaOf(el: DomElement, base: string | undefined): Media | undefined {
     const creditEl = [...figcaption.querySelectorAll('*')].find((c) =>
       CREDIT_CLASS.test(`${c.getAttribute('class') ?? ''} ${c.getAttribute('itemprop') ?? ''}`),
     );
-    const credit = cleanLine(squash(creditEl?.textContent));
-    let caption = cleanLine(squash(figcaption.textContent));
+    const credit = normalizeLine(squash(creditEl?.textContent));
+    let caption = normalizeLine(squash(figcaption.textContent));
     if (credit) {
-      caption = cleanLine(caption.replace(credit, ''));
+      caption = normalizeLine(caption.replace(credit, ''));
       media.credit = credit.replace(/^(?:photo|image|credit|source)s?: */i, '');
     }
     if (caption) media.caption = caption;

@@ -1,4 +1,4 @@
-import { cleanLine } from '../text.js';
+import { normalizeLine } from '../text.js';
 import { dateInUrl, parsePageDate } from './dates.js';
 import { squash, type DomDocument } from './dom.js';
 import { readLinkedArticle, type Obj } from './jsonld.js';
@@ -97,7 +97,7 @@ export function readPageMeta(doc: DomDocument, linked: Obj[]): PageMeta {
     linked: ld?.headline,
     social: meta('og:title', 'twitter:title'),
     document: squash(doc.querySelector('title')?.textContent),
-    headings: [...doc.querySelectorAll('h1')].map((h) => cleanLine(squash(h.textContent))),
+    headings: [...doc.querySelectorAll('h1')].map((h) => normalizeLine(squash(h.textContent))),
     site: meta('og:site_name') ?? publisher,
   });
 
@@ -145,7 +145,7 @@ const AUTHOR_METAS = [
  * the names is where they work, not one of them.
  */
 function splitNames(s: string): string[] {
-  return cleanLine(s)
+  return normalizeLine(s)
     .replace(/^by:? /i, '')
     .split(/ *(?:,|;| & |\band\b|\bund\b|\by\b|\bet\b)+ */)
     .map((n) => n.trim())
@@ -154,7 +154,7 @@ function splitNames(s: string): string[] {
 
 function cleanNames(names: string[], outlet: string[]): string[] {
   const kept = names
-    .map((n) => cleanLine(n).replace(/^by:? /i, ''))
+    .map((n) => normalizeLine(n).replace(/^by:? /i, ''))
     // A profile address (`https://www.facebook.com/…`) names no one.
     .filter((n) => n && !/^(?:https?:|www\.)|\/\//i.test(n) && n.length <= 80);
   const people = kept.length > 1 ? kept.filter((n) => !outlet.includes(n.toLowerCase())) : kept;
@@ -166,7 +166,7 @@ function pageBylines(doc: DomDocument): string[] {
   const out: string[] = [];
   for (const el of doc.querySelectorAll('[itemprop~="author" i], a[rel~="author" i]')) {
     const name = el.querySelector('[itemprop~="name" i]') ?? el;
-    const text = cleanLine(squash(name.getAttribute('content') ?? name.textContent));
+    const text = normalizeLine(squash(name.getAttribute('content') ?? name.textContent));
     if (text && text.length <= 120) out.push(text);
   }
   return out;
@@ -209,7 +209,7 @@ function otherDateMetas(index: Map<string, string[]>): string[] {
 function metaIndex(doc: DomDocument): Map<string, string[]> {
   const index = new Map<string, string[]>();
   for (const el of doc.querySelectorAll('meta[content]')) {
-    const content = cleanLine(el.getAttribute('content') ?? '');
+    const content = normalizeLine(el.getAttribute('content') ?? '');
     if (!content) continue;
     for (const attr of ['property', 'name', 'itemprop']) {
       const k = el.getAttribute(attr)?.trim().toLowerCase();

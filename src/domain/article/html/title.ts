@@ -1,4 +1,4 @@
-import { cleanLine } from '../text.js';
+import { normalizeLine } from '../text.js';
 
 /** The page's statements of its headline. */
 export interface TitleSources {
@@ -35,7 +35,7 @@ export function chooseTitle(src: TitleSources): string | undefined {
   const documentTitle = src.document
     ? cutSiteName(src.document, headings, social, site)
     : undefined;
-  const linked = src.linked ? cleanLine(src.linked) : undefined;
+  const linked = src.linked ? normalizeLine(src.linked) : undefined;
 
   const agreed =
     social &&
@@ -58,7 +58,7 @@ function cutSiteName(
   other?: string,
   sites: string[] = [],
 ): string {
-  const t = cleanLine(title);
+  const t = normalizeLine(title);
   const known = [...headings, ...(other ? [other] : [])].map(key).filter((k) => k.length >= 8);
   const k = key(t);
   // `動画：…31人死亡 写真1枚 国際ニュース：AFPBB News` (ideographic spaces) over og:title
@@ -66,7 +66,7 @@ function cutSiteName(
   const prefix = [...headings, ...(other ? [other] : [])].find(
     (h) => key(h).length >= 8 && k.startsWith(key(h)) && k !== key(h),
   );
-  if (prefix) return cleanLine(prefix);
+  if (prefix) return normalizeLine(prefix);
   const siteKeys = sites.map(key).filter(Boolean);
   for (const sep of SEPARATORS) {
     const parts = t
