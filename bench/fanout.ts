@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createContext, type Context } from '../src/operations/context.js';
-import { waitForArticles, waitForEdition } from '../src/operations/progress.js';
+import { waitForEdition } from '../src/operations/progress.js';
 import { sendEdition } from '../src/operations/send.js';
 import { ingestFiles } from '../src/operations/ingest.js';
 import { createLogger } from '../src/runtime/log.js';
@@ -263,10 +263,9 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
     await Promise.all(children.map((c) => c.waitFor('workers running')));
     await ingestFiles(benchArticleFiles(), {
       store: ctx.articles,
-      queues: ctx.queues,
+      editions: ctx.editions,
       siteUrl: config.siteUrl,
     });
-    await waitForArticles(ctx);
 
     const cpu0 = children.map((c) => cpuSeconds(c.pid) ?? 0);
     const sink0 = sink.cpu();

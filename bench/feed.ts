@@ -67,7 +67,7 @@ export async function feedBench(opts: {
   try {
     await ingestFiles(benchArticleFiles(Infinity), {
       store: ctx.articles,
-      queues: ctx.queues,
+      editions: ctx.editions,
       siteUrl: config.siteUrl,
     });
     const port = await freePort();

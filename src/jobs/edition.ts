@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
-import { editionIdFor, makeEdition } from '../domain/edition/edition.js';
+import { MAX_STORIES, editionIdFor, makeEdition } from '../domain/edition/edition.js';
+import type { StoredEdition } from '../stores/editions.js';
 import { renderEdition } from '../domain/render/render.js';
 import { nextLocalTime } from '../domain/local-time.js';
 import { EditionJobSchema, type EditionJob, type Schedule } from './payloads.js';
@@ -13,9 +14,6 @@ export type EditionJobResult =
       fanouts: { zone: string | null; delayMs: number }[];
     };
 
-/** The most stories one digest carries (its HTML stays under Gmail's 102 KB clip at 20). */
-export const MAX_STORIES = 20;
-
 export const editionJob: JobDefinition<EditionJob, EditionJobResult> = {
   schema: EditionJobSchema,
   concurrency: () => 1,
@@ -23,11 +21,7 @@ export const editionJob: JobDefinition<EditionJob, EditionJobResult> = {
     const now = deps.now();
     let id = job.data.editionId;
     if (!id) {
-      const made = await deps.editions.createFromCandidates(
-        editionIdFor(now, deps.config.digest.tz),
-        MAX_STORIES,
-        now,
-      );
+      const made = await claimEdition(deps, now);
       // A recurring tick with no new articles sends nothing.
       if (!made) return { outcome: 'nothing-new' };
       id = made.id;
@@ -50,6 +44,23 @@ export const editionJob: JobDefinition<EditionJob, EditionJobResult> = {
     return { outcome: 'scheduled', editionId: id, fanouts };
   },
 };
+
+/**
+ * The one place an edition is made: the newest candidates (selectStories' rule, applied in Redis
+ * by the claim script) under the day's name in DIGEST_TZ. The recurring digest comes here through
+ * the job; `send` and `run` call it before queueing the job, so that they know the edition's id.
+ * Undefined when there is nothing new.
+ */
+export function claimEdition(
+  deps: Pick<JobDeps, 'editions' | 'config'>,
+  now: Date,
+): Promise<StoredEdition | undefined> {
+  return deps.editions.createFromCandidates(
+    editionIdFor(now, deps.config.digest.tz),
+    MAX_STORIES,
+    now,
+  );
+}
 
 /** Compiles the edition's MJML once and stores the result; a re-run finds it done. */
 export async function ensureRendered(

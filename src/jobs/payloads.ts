@@ -7,13 +7,6 @@ import { LOCAL_TIME } from '../domain/local-time.js';
  * both depend on these; neither depends on the other for them.
  */
 
-/** An article was stored or changed: make it a candidate for the next edition. */
-export const ArticleJobSchema = z.object({
-  id: z.string().min(1).max(120),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type ArticleJob = z.infer<typeof ArticleJobSchema>;
-
 const ScheduleSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('now') }),
   z.object({ mode: z.literal('at'), at: z.iso.datetime({ offset: true }) }),

@@ -1,16 +1,15 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
-import type { ArticleJob, DeliverJob, EditionJob, FanoutJob } from './payloads.js';
+import type { DeliverJob, EditionJob, FanoutJob } from './payloads.js';
 import type { Redis } from '../runtime/redis.js';
 
 /** Each arrow of the data flow is one queue; the payload of each is validated again in its worker. */
 export interface QueuePayloads {
-  article: ArticleJob;
   edition: EditionJob;
   fanout: FanoutJob;
   deliver: DeliverJob;
 }
 export type QueueName = keyof QueuePayloads;
-export const QUEUE_NAMES: readonly QueueName[] = ['article', 'edition', 'fanout', 'deliver'];
+export const QUEUE_NAMES: readonly QueueName[] = ['edition', 'fanout', 'deliver'];
 
 export type Queues = { readonly [K in QueueName]: Queue<QueuePayloads[K], unknown, string> } & {
   close(): Promise<void>;
@@ -44,7 +43,6 @@ export function createQueues(
     return queue;
   };
   const queues = {
-    article: make('article'),
     edition: make('edition'),
     fanout: make('fanout'),
     deliver: make('deliver'),

@@ -1,5 +1,4 @@
 import type { QueuePayloads, QueueName } from './queues.js';
-import { articleJob } from './article.js';
 import { deliverJob } from './deliver.js';
 import { editionJob } from './edition.js';
 import { fanoutJob } from './fanout.js';
@@ -7,7 +6,6 @@ import type { JobDefinition } from './types.js';
 
 /** Every queue has exactly one job definition: a missing or misspelt one fails to compile. */
 export const registry: { readonly [K in QueueName]: JobDefinition<QueuePayloads[K]> } = {
-  article: articleJob,
   edition: editionJob,
   fanout: fanoutJob,
   deliver: deliverJob,

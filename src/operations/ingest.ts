@@ -3,8 +3,8 @@ import { access, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { articleFiles, parseArticle, readArticleBytes } from '../domain/article/index.js';
 import { InvalidArticleError, errorMessage } from '../runtime/errors.js';
-import type { Queues } from '../jobs/queues.js';
 import type { ArticleStore, UpsertOutcome } from '../stores/articles.js';
+import type { EditionStore } from '../stores/editions.js';
 
 /** Bumped when the parser's output changes, so that unchanged files are parsed again once. */
 const PARSER_VERSION = '2';
@@ -15,7 +15,8 @@ export type IngestResult =
 
 export interface IngestDeps {
   store: ArticleStore;
-  queues: Pick<Queues, 'article'>;
+  /** A stored or changed article becomes a candidate for the next edition at once. */
+  editions: Pick<EditionStore, 'addCandidate'>;
   siteUrl: string;
   now?: () => Date;
 }
@@ -46,7 +47,7 @@ function contentHash(bytes: Uint8Array, sidecar?: Uint8Array): string {
 }
 
 /**
- * Validates and stores each file, then queues its `article` job. A bad file is reported and
+ * Validates and stores each file, which becomes a candidate for the next edition. A bad file is reported and
  * stores nothing; the others go on. The same file twice changes nothing.
  */
 export async function ingestFiles(files: string[], deps: IngestDeps): Promise<IngestResult[]> {
@@ -101,11 +102,9 @@ async function ingestOne(
 
   const outcome = await deps.store.put(article, { hash, file, now });
   try {
-    await deps.queues.article.add(
-      'article',
-      { id: article.id, hash },
-      { jobId: `article.${article.id}.${hash.slice(0, 16)}` },
-    );
+    // Unless an edition already carries it. Should this fail, the hash is forgotten so that the
+    // next ingest of the same file does the whole step again rather than skip it as unchanged.
+    await deps.editions.addCandidate(article.id, article.publishedAt);
   } catch (err) {
     await deps.store.forgetHash(article.id);
     throw err;

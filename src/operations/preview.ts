@@ -2,14 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Article } from '../domain/article/index.js';
 import type { Config } from '../runtime/config.js';
-import { byNewest, editionIdFor, makeEdition } from '../domain/edition/edition.js';
+import { editionIdFor, makeEdition, selectStories } from '../domain/edition/edition.js';
 import { buildFeed } from '../domain/feed/feed.js';
 import { prepareEditionMessage, recipientLinks, renderRaw } from '../domain/mail/compose.js';
 import { publicCopy } from '../domain/render/personalize.js';
 import { renderEdition } from '../domain/render/render.js';
 
-/** The most stories one digest carries; the 102 KB budget is sized for it. */
-const MAX_EDITION_STORIES = 20;
 const SAMPLE_SUBSCRIBER = { subscriberId: 'sample', email: 'reader@example.com' } as const;
 
 /** What `writePreview` wrote, for the caller to report. */
@@ -23,21 +21,25 @@ export interface Preview {
 }
 
 /**
- * The feed and the edition the newest (at most MAX_EDITION_STORIES) of `articles` make, written
- * under `out` as feed.xml and editions/<id>.html, .txt (the public web copy) and .eml (the whole
- * message a sample subscriber would get). `build` and the first `run` (no subscriber yet) both
- * show the product with it, so a preview is always the real renderer's output.
+ * The feed of `feedArticles` and the edition `candidates` make (selectStories: what an edition
+ * holds), written under `out` as feed.xml and editions/<id>.html, .txt (the public web copy) and
+ * .eml (the whole message a sample subscriber would get). `build` (every article of CONTENT_DIR
+ * for both) and a `run` with nobody to send to (the stored candidates, the stored feed) both show
+ * the product with it, so a preview is always the real renderer's output.
  */
 export async function writePreview(
-  articles: readonly Article[],
+  {
+    candidates,
+    feedArticles,
+  }: { candidates: readonly Article[]; feedArticles: readonly Article[] },
   config: Config,
   out: string,
   now: Date = new Date(),
 ): Promise<Preview> {
-  if (articles.length === 0) throw new Error('no articles to preview');
-  const sorted = [...articles].sort(byNewest);
-  const newest = new Date(sorted[0]!.publishedAt);
-  const edition = makeEdition(sorted.slice(0, MAX_EDITION_STORIES), {
+  const stories = selectStories(candidates);
+  if (stories.length === 0) throw new Error('no articles to preview');
+  const newest = new Date(stories[0]!.publishedAt);
+  const edition = makeEdition(stories, {
     id: editionIdFor(newest, config.digest.tz),
     date: newest,
   });
@@ -52,7 +54,7 @@ export async function writePreview(
     { ...SAMPLE_SUBSCRIBER, ...recipientLinks(config, SAMPLE_SUBSCRIBER.subscriberId) },
     now,
   );
-  const feed = buildFeed(sorted, config, { now });
+  const feed = buildFeed(feedArticles, config, { now });
 
   const editions = join(out, 'editions');
   await mkdir(editions, { recursive: true });
@@ -67,7 +69,7 @@ export async function writePreview(
     editionId: edition.id,
     subject: edition.subject,
     stories: edition.articles.length,
-    articles: articles.length,
+    articles: candidates.length,
     files: files.map(([path, data]) => ({ path, bytes: Buffer.byteLength(data) })),
   };
 }

@@ -45,17 +45,3 @@ export async function waitForEdition(
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }
 }
-
-/** Until no article job is waiting or running: `run` makes its edition after they are done. */
-export async function waitForArticles(
-  ctx: Pick<Context, 'queues'>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = await ctx.queues.article.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (Object.values(c).every((n) => n === 0)) return;
-    if (Date.now() > deadline) throw new Error('article jobs did not finish in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { writePreview, type Preview } from './preview.js';
 import type { Context } from './context.js';
 import { sendEdition } from './send.js';
-import { waitForArticles, waitForEdition, type EditionProgress } from './progress.js';
+import { waitForEdition, type EditionProgress } from './progress.js';
 import { buildFeed, MAX_FEED_ITEMS } from '../domain/feed/feed.js';
+import { MAX_STORIES } from '../domain/edition/edition.js';
 import { expandPaths, ingestFiles, type IngestResult } from './ingest.js';
 
 export interface RunSummary {
@@ -50,10 +51,9 @@ export async function runOnce(ctx: Context, opts: RunOptions): Promise<RunSummar
   const files = await expandPaths([opts.contentDir]);
   const ingested = await ingestFiles(files, {
     store: ctx.articles,
-    queues: ctx.queues,
+    editions: ctx.editions,
     siteUrl: ctx.config.siteUrl,
   });
-  await waitForArticles(ctx);
 
   opts.onStage?.('writing the feed');
   const articles = await ctx.articles.list(MAX_FEED_ITEMS);
@@ -75,10 +75,12 @@ export async function runOnce(ctx: Context, opts: RunOptions): Promise<RunSummar
   // SCARD: exact at this instant. One who leaves after it is a race the edition reports as
   // 0 recipients; the run cannot prevent that, only say so.
   if ((await ctx.subscribers.count('active')) === 0) {
-    if (articles.length > 0) {
+    // Exactly what the next edition will carry: the candidates no edition has taken yet.
+    const candidates = await ctx.articles.getMany(await ctx.editions.candidateIds(MAX_STORIES));
+    if (candidates.length > 0) {
       const dir = opts.previewDir ?? dirname(opts.feedPath);
       opts.onStage?.(`no active subscriber: writing a preview to ${dir}`);
-      const preview = await writePreview(articles, ctx.config, dir);
+      const preview = await writePreview({ candidates, feedArticles: articles }, ctx.config, dir);
       summary.preview = { ...preview, dir, subscribers: await ctx.subscribers.count() };
     }
     summary.seconds = (Date.now() - started) / 1000;

@@ -1,11 +1,10 @@
-import { editionIdFor } from '../domain/edition/edition.js';
 import { NotFoundError } from '../runtime/errors.js';
-import { MAX_STORIES } from '../jobs/edition.js';
+import { claimEdition } from '../jobs/edition.js';
 import type { Schedule } from '../jobs/payloads.js';
 import type { Context } from './context.js';
 
 export type SendResult =
-  | { outcome: 'nothing-new'; pendingArticles: number }
+  | { outcome: 'nothing-new' }
   | { outcome: 'queued'; editionId: string; jobId: string; articles: number; schedule: Schedule };
 
 /**
@@ -24,18 +23,8 @@ export async function sendEdition(
     if (!existing) throw new NotFoundError(`no edition "${editionId}"`);
     articles = existing.articleIds.length;
   } else {
-    const made = await ctx.editions.createFromCandidates(
-      editionIdFor(now, ctx.config.digest.tz),
-      MAX_STORIES,
-      now,
-    );
-    if (!made) {
-      const counts = await ctx.queues.article.getJobCounts('waiting', 'active', 'delayed');
-      return {
-        outcome: 'nothing-new',
-        pendingArticles: Object.values(counts).reduce((a, b) => a + b, 0),
-      };
-    }
+    const made = await claimEdition(ctx, now);
+    if (!made) return { outcome: 'nothing-new' };
     editionId = made.id;
     articles = made.articleIds.length;
   }

@@ -41,6 +41,11 @@ export function createEditionStore({ redis, prefix }: { redis: Redis; prefix: st
       return true;
     },
 
+    /** The candidates the next edition may take, newest first (as the claim script orders them). */
+    async candidateIds(limit: number): Promise<string[]> {
+      return redis.zrevrange(keys.articleCandidates, 0, limit - 1);
+    },
+
     /**
      * A new edition of the newest candidates (top story first), named `baseId`, else `baseId-2`, …
      * Undefined when there is nothing new to send.

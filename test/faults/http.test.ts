@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForArticles } from '../../src/operations/progress.js';
 import { ensureRendered } from '../../src/jobs/edition.js';
 import { signToken, type TokenPurpose } from '../../src/domain/mail/tokens.js';
 import type { Subscriber } from '../../src/stores/subscribers/index.js';
@@ -47,8 +46,6 @@ describe('the HTTP app under abuse', () => {
     );
     await a.ingest({ 'harbour.txt': sampleWire('The harbour reopened on Monday.') }, new Date());
     // One rendered edition, so that the archive page is there to be checked.
-    a.t.startWorkers({ queues: ['article'] });
-    await waitForArticles(a.t.ctx);
     await a.t.ctx.editions.createFromCandidates('faults-1', 20, new Date());
     await ensureRendered(a.t.deps, 'faults-1');
     subs = [];

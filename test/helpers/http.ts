@@ -61,7 +61,7 @@ export async function testApp(
         paths.push(await t.writeArticle(name, text));
       await ingestFiles(await expandPaths(paths), {
         store: t.ctx.articles,
-        queues: t.ctx.queues,
+        editions: t.ctx.editions,
         siteUrl: t.config.siteUrl,
         now: () => now,
       });

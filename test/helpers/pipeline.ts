@@ -5,7 +5,6 @@ import { loadConfig, type Config } from '../../src/runtime/config.js';
 import { createContext, type Context } from '../../src/operations/context.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { createJobDeps } from '../../src/jobs/deps.js';
-import { waitForArticles } from '../../src/operations/progress.js';
 import { sendEdition } from '../../src/operations/send.js';
 import { expandPaths, ingestFiles } from '../../src/operations/ingest.js';
 import type { JobDeps } from '../../src/jobs/registry.js';
@@ -88,13 +87,11 @@ export async function testPipeline(
     async ingest() {
       await ingestFiles(await expandPaths([config.contentDir]), {
         store: ctx.articles,
-        queues: ctx.queues,
+        editions: ctx.editions,
         siteUrl: config.siteUrl,
       });
-      await waitForArticles(ctx);
     },
     async send() {
-      await waitForArticles(ctx);
       const sent = await sendEdition(ctx, { schedule: { mode: 'now' } });
       if (sent.outcome !== 'queued') throw new Error('no edition: nothing new to send');
       return sent.editionId;

@@ -78,7 +78,7 @@ describe('admin routes', () => {
     expect(api.statusCode).toBe(200);
     expect(
       (JSON.parse(api.body) as { queues: { name: string }[] }).queues.map((q) => q.name).sort(),
-    ).toEqual(['article', 'deliver', 'edition', 'fanout']);
+    ).toEqual(['deliver', 'edition', 'fanout']);
 
     // One edition delivered to two readers (outbox transport).
     await a.t.addSubscribers(2);

@@ -115,7 +115,7 @@ describe('in a browser (headless Chromium)', () => {
       if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
     expect((await page.goto(`${a.origin}/admin/queues`))?.status()).toBe(200);
-    for (const queue of ['article', 'edition', 'fanout', 'deliver']) {
+    for (const queue of ['edition', 'fanout', 'deliver']) {
       await page
         .getByRole('link', { name: queue, exact: true })
         .first()

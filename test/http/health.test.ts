@@ -87,7 +87,7 @@ describe('GET /metrics', () => {
       expect(text).toMatch(/^gazette_queue_jobs\{queue="deliver",state="completed"\} 1$/m);
       expect(text).toMatch(/^gazette_queue_jobs\{queue="deliver",state="waiting"\} 0$/m);
       expect(text).toMatch(/^gazette_jobs_total\{queue="deliver",outcome="completed"\} 1$/m);
-      expect(text).toMatch(/^gazette_jobs_total\{queue="article",outcome="completed"\} 1$/m);
+      expect(text).toMatch(/^gazette_jobs_total\{queue="edition",outcome="completed"\} 1$/m);
       expect(text).toMatch(
         /^gazette_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+$/m,
       );

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resend } from '../../src/operations/resend.js';
 import { sendEdition } from '../../src/operations/send.js';
-import { waitForArticles, waitForEdition } from '../../src/operations/progress.js';
+import { waitForEdition } from '../../src/operations/progress.js';
 import { expandPaths, ingestFiles } from '../../src/operations/ingest.js';
 import { messageIdOf, spawnGazette, type Child } from '../helpers/children.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
@@ -35,13 +35,12 @@ describe('a worker killed with SIGKILL in the middle of an edition', () => {
       sampleWire('The harbour reopened on Monday, after a week of storms.'),
     );
     // This process makes the edition and its batches; the deliver queue is the child's alone.
-    t.startWorkers({ queues: ['article', 'edition', 'fanout'] });
+    t.startWorkers({ queues: ['edition', 'fanout'] });
     await ingestFiles(await expandPaths([t.config.contentDir]), {
       store: t.ctx.articles,
-      queues: t.ctx.queues,
+      editions: t.ctx.editions,
       siteUrl: t.config.siteUrl,
     });
-    await waitForArticles(t.ctx);
 
     const env = {
       GAZETTE_PREFIX: t.config.prefix,

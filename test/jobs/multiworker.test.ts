@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForArticles, waitForEdition } from '../../src/operations/progress.js';
+import { waitForEdition } from '../../src/operations/progress.js';
 import { sendEdition } from '../../src/operations/send.js';
 import { expandPaths, ingestFiles } from '../../src/operations/ingest.js';
 import { prepareSubscriber } from '../../src/stores/subscribers/index.js';
@@ -86,10 +86,9 @@ describe('two worker processes on one edition', () => {
     await Promise.all(children.map((c) => c.waitFor('workers running')));
     await ingestFiles(await expandPaths([t.config.contentDir]), {
       store: t.ctx.articles,
-      queues: t.ctx.queues,
+      editions: t.ctx.editions,
       siteUrl: t.config.siteUrl,
     });
-    await waitForArticles(t.ctx);
 
     // Hold the deliver queue until the fan-out is done, then queue every batch a second time
     // under another job id: the two processes race for the same records.

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEdition } from '../../src/operations/send.js';
 import { expandPaths, ingestFiles } from '../../src/operations/ingest.js';
-import { waitForArticles } from '../../src/operations/progress.js';
 import { DIGEST_SCHEDULER_ID } from '../../src/jobs/scheduler.js';
 import { scheduleFrom } from '../../src/cli/commands/send.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
@@ -26,13 +25,12 @@ describe('scheduling', () => {
       'harbour.txt',
       sampleWire('The harbour reopened on Monday, after a week of storms.'),
     );
-    t.startWorkers({ queues: ['article', 'edition'] });
+    t.startWorkers({ queues: ['edition'] });
     await ingestFiles(await expandPaths([t.config.contentDir]), {
       store: t.ctx.articles,
-      queues: t.ctx.queues,
+      editions: t.ctx.editions,
       siteUrl: t.config.siteUrl,
     });
-    await waitForArticles(t.ctx);
     const sent = await sendEdition(t.ctx, {
       schedule: scheduleFrom({ local: '07:00' }, CLOCK),
       now: CLOCK,

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createQueues, type Queues } from '../../src/jobs/queues.js';
 import { createArticleStore, type ArticleStore } from '../../src/stores/articles.js';
+import { createEditionStore, type EditionStore } from '../../src/stores/editions.js';
 import { ingestFiles } from '../../src/operations/ingest.js';
 import { InvalidArticleError } from '../../src/runtime/errors.js';
 import { testRedis, type TestRedis } from '../helpers/redis.js';
@@ -16,30 +16,28 @@ const wire = (lead: string) =>
 
 describe('ingest', () => {
   let t: TestRedis;
-  let queues: Queues;
+  let editions: EditionStore;
   let store: ArticleStore;
   let dir: string;
   let clock: Date;
   const ingest = (files: string[]) =>
-    ingestFiles(files, { store, queues, siteUrl: SITE, now: () => clock });
+    ingestFiles(files, { store, editions, siteUrl: SITE, now: () => clock });
 
   beforeEach(async () => {
     t = testRedis('ingest');
-    queues = createQueues(t.redis, t.prefix);
+    editions = createEditionStore({ redis: t.redis, prefix: t.prefix });
     store = createArticleStore({ redis: t.redis, prefix: t.prefix });
     dir = await mkdtemp(join(tmpdir(), 'gazette-ingest-'));
     clock = new Date('2026-11-20T08:00:00.000Z');
   });
 
   afterEach(async () => {
-    await queues.article.obliterate({ force: true });
-    await queues.close();
     await t.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
 
   describeSeed('the reference sample', (seed) => {
-    it('stores the record, the date index and the hash, and queues one article job', async () => {
+    it('stores the record, the date index and the hash, and makes it a candidate for the next edition', async () => {
       const file = join(dir, 'palmyra.txt');
       await writeFile(file, await readFile(seed));
       const [r] = await ingest([file]);
@@ -53,8 +51,7 @@ describe('ingest', () => {
       expect(await t.redis.zscore(`${t.prefix}:db:articles:by-published`, 'palmyra')).toBe(
         String(clock.getTime()),
       );
-      const jobs = await queues.article.getJobs(['waiting', 'delayed', 'active', 'completed']);
-      expect(jobs.map((j) => j.data)).toEqual([{ id: 'palmyra', hash: stored?.hash }]);
+      expect(await editions.candidateIds(10)).toEqual(['palmyra']);
     });
   });
 
@@ -69,7 +66,7 @@ describe('ingest', () => {
     expect(await ingest([file])).toEqual([{ file, id: 'budget-vote', outcome: 'unchanged' }]);
     expect(await store.get('budget-vote')).toEqual(first);
     expect(await store.feedVersion()).toBe(version);
-    expect(await queues.article.count()).toBe(1);
+    expect(await editions.candidateIds(10)).toEqual(['budget-vote']);
 
     await writeFile(
       file,
@@ -82,7 +79,7 @@ describe('ingest', () => {
     expect(second?.article.publishedAt).toBe(first?.article.publishedAt);
     expect(second?.firstIngestedAt).toBe(first?.firstIngestedAt);
     expect(await store.feedVersion()).toBe(version + 1);
-    expect(await queues.article.count()).toBe(2);
+    expect(await editions.candidateIds(10)).toEqual(['budget-vote']);
   });
 
   it('stores the good files among ten and reports the bad one with its path and reason', async () => {
@@ -105,7 +102,7 @@ describe('ingest', () => {
     expect(error.message).toContain(files[4]);
     expect(await store.count()).toBe(9);
     expect(await store.get('story-4')).toBeUndefined();
-    expect(await queues.article.count()).toBe(9);
+    expect(await editions.candidateIds(20)).toHaveLength(9);
   });
 
   it('refuses a second file that claims an id another file holds', async () => {

@@ -18,7 +18,12 @@ export async function buildCommand(
   if (articles.length === 0) {
     throw new Error(`no articles found in ${config.contentDir}`);
   }
-  const preview = await writePreview(articles, config, out, now);
+  const preview = await writePreview(
+    { candidates: articles, feedArticles: articles },
+    config,
+    out,
+    now,
+  );
   for (const f of preview.files) console.log(`wrote ${f.path} (${kb(f.bytes)} KB)`);
   console.log(
     `edition ${preview.editionId}: ${preview.stories} of ${preview.articles} stories; "${preview.subject}"`,

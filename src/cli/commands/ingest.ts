@@ -13,7 +13,7 @@ export async function ingestCommand(paths: string[], config: Config): Promise<vo
       );
     const results = await ingestFiles(files, {
       store: ctx.articles,
-      queues: ctx.queues,
+      editions: ctx.editions,
       siteUrl: config.siteUrl,
     });
     printResults(results);

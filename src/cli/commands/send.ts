@@ -34,10 +34,7 @@ export async function sendCommand(config: Config, flags: SendFlags): Promise<voi
   try {
     const result = await sendEdition(ctx, { editionId: flags.edition, schedule });
     if (result.outcome === 'nothing-new') {
-      const pending = result.pendingArticles
-        ? ` (${result.pendingArticles} article job(s) still waiting for a worker)`
-        : '';
-      console.log(`nothing new to send${pending}`);
+      console.log('nothing new to send: every stored article is in an edition already');
       return;
     }
     const when =

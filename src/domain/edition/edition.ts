@@ -40,12 +40,25 @@ export function makeEdition(
   });
 }
 
-/** Newest first, ties broken by id, so that the same articles always make the same edition. */
+/** The most stories one digest carries; the HTML budget (Gmail clips at 102 KB) is sized for it. */
+export const MAX_STORIES = 20;
+
+/**
+ * What an edition holds, of the articles it may take: the newest MAX_STORIES, top story first.
+ * The edition job applies the same rule in Redis when it claims the candidates
+ * (stores/scripts/claim-edition.lua: newest first by publication time, ties by id descending,
+ * as ZREVRANGE orders them), so a preview shows what the next edition will carry.
+ */
+export function selectStories(articles: readonly Article[]): Article[] {
+  return [...articles].sort(byNewest).slice(0, MAX_STORIES);
+}
+
+/** Newest first, ties broken by id as Redis breaks them, so the same articles make the same edition. */
 export function byNewest(a: Article, b: Article): number {
   // Parsed, not compared as strings: `…00Z` and `…00.000Z` are the same instant.
   return (
     Date.parse(b.publishedAt) - Date.parse(a.publishedAt) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
   );
 }
 

@@ -40,12 +40,12 @@ describeSeed('makeEdition', () => {
 });
 
 describeSeed('byNewest and editionIdFor', () => {
-  it('sorts by instant, not by string, and breaks ties by id', () => {
+  it('sorts by instant, not by string, and breaks ties by id as Redis does (descending)', () => {
     const seed = seedArticle();
     const a = { ...seed, id: 'a', publishedAt: '2026-01-01T10:00:00Z' };
     const b = { ...seed, id: 'b', publishedAt: '2026-01-01T10:00:00.000Z' };
     const c = { ...seed, id: 'c', publishedAt: '2026-01-01T10:00:00.001Z' };
-    expect([b, a, c].sort(byNewest).map((x) => x.id)).toEqual(['c', 'a', 'b']);
+    expect([a, b, c].sort(byNewest).map((x) => x.id)).toEqual(['c', 'b', 'a']);
   });
 
   it('names a daily edition by its date in the digest time zone', () => {

@@ -110,7 +110,6 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
       return sink;
     },
     async send() {
-      t.startWorkers({ queues: ['article'] });
       await t.writeArticle(
         'harbour.txt',
         sampleWire('The harbour reopened on Monday, after a week of storms.'),
