@@ -86,10 +86,9 @@ async function fanoutPlan(
   if (schedule.mode === 'now') return [{ zone: null, delayMs: 0 }];
   if (schedule.mode === 'at')
     return [{ zone: null, delayMs: Math.max(0, Date.parse(schedule.at) - now.getTime()) }];
-  const zones = new Set<string>();
-  for await (const batch of deps.subscribers.scanActive(1000)) {
-    for (const s of batch) zones.add(s.tz ?? deps.config.digest.tz);
-  }
+  // From the zone index: no pass over every subscriber. '' is those who read in DIGEST_TZ.
+  const indexed = await deps.subscribers.activeZones();
+  const zones = new Set(indexed.map((z) => z || deps.config.digest.tz));
   return [...zones].sort().map((zone) => ({
     zone,
     delayMs: nextLocalTime(now, schedule.time, zone).getTime() - now.getTime(),

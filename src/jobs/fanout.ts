@@ -16,6 +16,12 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
     ({ subscribers, deliveries, queues, config, now }) =>
     async (job) => {
       const { editionId, zone } = job.data;
+      /** Everyone, or one zone's readers: those who chose it, and for DIGEST_TZ those who chose none. */
+      async function* audience(zone: string | null) {
+        if (zone === null) return yield* subscribers.scanActive(1000);
+        yield* subscribers.scanZone(zone, 1000);
+        if (zone === config.digest.tz) yield* subscribers.scanZone('', 1000);
+      }
       const result = { audience: 0, created: 0, batches: 0 };
       let pending: string[] = [];
       const flush = async (all: boolean) => {
@@ -34,7 +40,8 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
         result.batches += jobs.length;
       };
 
-      for await (const batch of subscribers.scanActive(1000)) {
+      for await (const batch of audience(zone)) {
+        // The index is kept by the same scripts that change a zone; the filter costs nothing.
         const ids = batch
           .filter((s) => zone === null || (s.tz ?? config.digest.tz) === zone)
           .map((s) => s.id);

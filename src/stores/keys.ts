@@ -16,6 +16,11 @@ export function createKeys(prefix: string) {
     subscriberByEmail: `${db}:subscribers:by-email`,
     subscribersByCreated: `${db}:subscribers:by-created`,
     subscribersActive: `${db}:subscribers:active`,
+    /** Active ids by zone ('' = none of their own, DIGEST_TZ); a prefix: the zone follows. */
+    subscribersInZone: `${db}:subscribers:zone:`,
+    /** The zones that have active subscribers, and the mark that the index was built. */
+    subscriberZones: `${db}:subscribers:zones`,
+    subscriberZonesBuilt: `${db}:subscribers:zones:built`,
     /** Unconfirmed signups from the form, by when their confirmation window ends (ms). */
     subscribersPending: `${db}:subscribers:pending-until`,
     /** Confirmation mails to one subscriber: the cooldown marker, and the count for one day. */

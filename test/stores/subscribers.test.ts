@@ -224,4 +224,71 @@ describe('subscriber store', () => {
     for await (const batch of one.scanActive(10)) small.push(...batch.map((s) => s.email));
     expect(small).toEqual(['only@example.com']);
   });
+
+  describe('the zone index (local-time sends read one zone, not everyone)', () => {
+    /** The index must hold exactly the active ids by their zone ('' = none of their own). */
+    const expectZonesExact = async () => {
+      const all = await store.list({ limit: 10_000 });
+      const want = new Map<string, string[]>();
+      for (const s of all.filter((x) => x.status === 'active')) {
+        want.set(s.tz ?? '', [...(want.get(s.tz ?? '') ?? []), s.id].sort());
+      }
+      expect((await store.activeZones()).sort()).toEqual([...want.keys()].sort());
+      for (const [zone, ids] of want) {
+        expect((await t.redis.smembers(keys.subscribersInZone + zone)).sort()).toEqual(ids);
+      }
+    };
+    const zoneOf = async (zone: string) => {
+      const out: string[] = [];
+      for await (const batch of store.scanZone(zone, 2)) out.push(...batch.map((x) => x.email));
+      return out.sort();
+    };
+
+    it('follows every add, zone change, status change and removal', async () => {
+      const { subscriber: ann } = await store.add({
+        email: 'ann@example.com',
+        tz: 'Europe/Paris',
+        status: 'active',
+      });
+      await store.add({ email: 'bob@example.com', status: 'active' });
+      await store.addMany([
+        prepareSubscriber({ email: 'cy@example.com', tz: 'Asia/Tokyo', status: 'active' }),
+        prepareSubscriber({ email: 'di@example.com', tz: 'Asia/Tokyo', status: 'pending' }),
+      ]);
+      await expectZonesExact();
+      expect(await zoneOf('Asia/Tokyo')).toEqual(['cy@example.com']);
+      expect(await zoneOf('')).toEqual(['bob@example.com']);
+
+      await store.setTimeZone(ann.id, 'Asia/Tokyo');
+      await expectZonesExact();
+      expect(await zoneOf('Asia/Tokyo')).toEqual(['ann@example.com', 'cy@example.com']);
+      expect(await store.activeZones()).not.toContain('Europe/Paris');
+
+      await store.unsubscribe(ann.id);
+      await expectZonesExact();
+      await store.resubscribe(ann.id, 'active');
+      await store.setTimeZone(ann.id, null);
+      await expectZonesExact();
+      expect(await zoneOf('')).toEqual(['ann@example.com', 'bob@example.com']);
+
+      const di = await store.findByEmail('di@example.com');
+      await store.confirm(di!.id);
+      await store.add({ email: 'bob@example.com', tz: 'America/Lima' });
+      await store.remove('cy@example.com');
+      await expectZonesExact();
+      expect(await zoneOf('Asia/Tokyo')).toEqual(['di@example.com']);
+      expect(await zoneOf('America/Lima')).toEqual(['bob@example.com']);
+    });
+
+    it('is built once from the active set for data written before it existed', async () => {
+      await store.add({ email: 'ann@example.com', tz: 'Europe/Paris', status: 'active' });
+      await store.add({ email: 'bob@example.com', status: 'active' });
+      // As an older version left Redis: no zone sets, no mark.
+      const zoneKeys = await t.redis.keys(`${keys.subscribersInZone}*`);
+      await t.redis.del(...zoneKeys, keys.subscriberZones);
+      expect(await store.activeZones()).toEqual(['', 'Europe/Paris']);
+      expect(await t.redis.get(keys.subscriberZonesBuilt)).toBe('1');
+      await expectZonesExact();
+    });
+  });
 });

@@ -1,17 +1,39 @@
 --[[
-  Sets or removes one field of a subscriber, stamping changedAt only when it changed.
+  Sets or removes one field of a subscriber, stamping changedAt only when it changed; a new zone
+  (`tz`) of an active subscriber moves it between the zone sets.
 
   Input:
     KEYS[1]  the subscriber's hash
+    KEYS[2]  zones that have active subscribers (set)
     ARGV[1]  field
     ARGV[2]  value ('' removes the field)
     ARGV[3]  now (ISO 8601)
+    ARGV[4]  zone set key prefix (the zone follows)
+    ARGV[5]  subscriber id
 
   Output:
     1 changed, 0 already so, false when there is no record
 ]]
+-- An active subscriber's id is in the set of its zone ('' = no zone of its own: DIGEST_TZ), and
+-- a zone with members is in the zones set, so that a local-time send reads each zone's readers
+-- without a pass over everyone.
+local function zoneIn(zones, zonePrefix, zone, id)
+  redis.call('SADD', zonePrefix .. zone, id)
+  redis.call('SADD', zones, zone)
+end
+local function zoneOut(zones, zonePrefix, zone, id)
+  local key = zonePrefix .. zone
+  if redis.call('SREM', key, id) == 1 and redis.call('SCARD', key) == 0 then
+    redis.call('SREM', zones, zone)
+  end
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-if (redis.call('HGET', KEYS[1], ARGV[1]) or '') == ARGV[2] then return 0 end
+local old = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if old == ARGV[2] then return 0 end
+if ARGV[1] == 'tz' and redis.call('HGET', KEYS[1], 'status') == 'active' then
+  zoneOut(KEYS[2], ARGV[4], old, ARGV[5])
+  zoneIn(KEYS[2], ARGV[4], ARGV[2], ARGV[5])
+end
 if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 redis.call('HSET', KEYS[1], 'changedAt', ARGV[3])
 return 1

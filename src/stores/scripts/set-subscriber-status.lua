@@ -1,18 +1,33 @@
 --[[
   Moves a subscriber to a status when it is in one of the allowed ones, and makes the active set
-  agree with the status it ends with, whether or not it changed.
+  and the subscriber's zone set agree with the status it ends with, whether or not it changed.
 
   Input:
     KEYS[1]  the subscriber's hash
     KEYS[2]  active ids (set)
+    KEYS[3]  zones that have active subscribers (set)
     ARGV[1]  subscriber id
     ARGV[2]  new status
     ARGV[3]  allowed current statuses as ',a,b,' ('' = any)
     ARGV[4]  now (ISO 8601)
+    ARGV[5]  zone set key prefix (the zone follows)
 
   Output:
     the status the record ends with, or false when there is no record
 ]]
+-- An active subscriber's id is in the set of its zone ('' = no zone of its own: DIGEST_TZ), and
+-- a zone with members is in the zones set, so that a local-time send reads each zone's readers
+-- without a pass over everyone.
+local function zoneIn(zones, zonePrefix, zone, id)
+  redis.call('SADD', zonePrefix .. zone, id)
+  redis.call('SADD', zones, zone)
+end
+local function zoneOut(zones, zonePrefix, zone, id)
+  local key = zonePrefix .. zone
+  if redis.call('SREM', key, id) == 1 and redis.call('SCARD', key) == 0 then
+    redis.call('SREM', zones, zone)
+  end
+end
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return false end
 local final = current
@@ -20,5 +35,12 @@ if ARGV[3] == '' or string.find(ARGV[3], ',' .. current .. ',', 1, true) then
   final = ARGV[2]
   if current ~= final then redis.call('HSET', KEYS[1], 'status', final, 'changedAt', ARGV[4]) end
 end
-if final == 'active' then redis.call('SADD', KEYS[2], ARGV[1]) else redis.call('SREM', KEYS[2], ARGV[1]) end
+local zone = redis.call('HGET', KEYS[1], 'tz') or ''
+if final == 'active' then
+  redis.call('SADD', KEYS[2], ARGV[1])
+  zoneIn(KEYS[3], ARGV[5], zone, ARGV[1])
+else
+  redis.call('SREM', KEYS[2], ARGV[1])
+  zoneOut(KEYS[3], ARGV[5], zone, ARGV[1])
+end
 return final

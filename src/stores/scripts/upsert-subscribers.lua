@@ -8,20 +8,35 @@
     KEYS[1]  address -> id hash
     KEYS[2]  ids by creation time (zset)
     KEYS[3]  active ids (set)
+    KEYS[4]  zones that have active subscribers (set)
     ARGV[1]  record key prefix (the id follows)
     ARGV[2]  now (ISO 8601)
     ARGV[3]  now (ms since the epoch)
     ARGV[4]  '1' to update the name and zone of unsubscribed and bounced addresses too
-    ARGV[5..] five per row: address, new id, name ('' = not given), zone ('' = not given),
+    ARGV[5]  zone set key prefix (the zone follows)
+    ARGV[6..] five per row: address, new id, name ('' = not given), zone ('' = not given),
              status if created
 
   Output:
     a flat list, two per row: outcome (created, updated, unchanged, skipped, or collision when
     the random id is taken: draw another) and the subscriber id ('' on collision)
 ]]
-local prefix, now, nowMs, touch = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1'
+-- An active subscriber's id is in the set of its zone ('' = no zone of its own: DIGEST_TZ), and
+-- a zone with members is in the zones set, so that a local-time send reads each zone's readers
+-- without a pass over everyone.
+local function zoneIn(zones, zonePrefix, zone, id)
+  redis.call('SADD', zonePrefix .. zone, id)
+  redis.call('SADD', zones, zone)
+end
+local function zoneOut(zones, zonePrefix, zone, id)
+  local key = zonePrefix .. zone
+  if redis.call('SREM', key, id) == 1 and redis.call('SCARD', key) == 0 then
+    redis.call('SREM', zones, zone)
+  end
+end
+local prefix, now, nowMs, touch, zonePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5]
 local out = {}
-for i = 5, #ARGV, 5 do
+for i = 6, #ARGV, 5 do
   local email, newId, name, tz, initial = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local id = redis.call('HGET', KEYS[1], email)
   local status = false
@@ -43,7 +58,12 @@ for i = 5, #ARGV, 5 do
     redis.call('HSET', prefix .. id, unpack(record))
     redis.call('HSET', KEYS[1], email, id)
     redis.call('ZADD', KEYS[2], nowMs, id)
-    if initial == 'active' then redis.call('SADD', KEYS[3], id) else redis.call('SREM', KEYS[3], id) end
+    if initial == 'active' then
+      redis.call('SADD', KEYS[3], id)
+      zoneIn(KEYS[4], zonePrefix, tz, id)
+    else
+      redis.call('SREM', KEYS[3], id)
+    end
     outcome = 'created'
   elseif (status == 'unsubscribed' or status == 'bounced') and not touch then
     outcome = 'skipped'
@@ -52,7 +72,14 @@ for i = 5, #ARGV, 5 do
     local old = redis.call('HMGET', key, 'name', 'tz')
     local changed = false
     if name ~= '' and old[1] ~= name then redis.call('HSET', key, 'name', name); changed = true end
-    if tz ~= '' and old[2] ~= tz then redis.call('HSET', key, 'tz', tz); changed = true end
+    if tz ~= '' and old[2] ~= tz then
+      redis.call('HSET', key, 'tz', tz)
+      changed = true
+      if status == 'active' then
+        zoneOut(KEYS[4], zonePrefix, old[2] or '', id)
+        zoneIn(KEYS[4], zonePrefix, tz, id)
+      end
+    end
     if changed then redis.call('HSET', key, 'changedAt', now) end
     outcome = changed and 'updated' or 'unchanged'
   end

@@ -33,8 +33,9 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
     now = new Date(),
   ): Promise<Subscriber> => {
     const allowed = from === 'any' ? '' : `,${from.join(',')},`;
-    const k = [keys.subscriber(id), keys.subscribersActive];
-    const final = await setStatusScript.run(k, [id, parseStatus(to), allowed, now.toISOString()]);
+    const k = [keys.subscriber(id), keys.subscribersActive, keys.subscriberZones];
+    const args = [id, parseStatus(to), allowed, now.toISOString(), keys.subscribersInZone];
+    const final = await setStatusScript.run(k, args);
     if (final === null) throw notFound(id);
     return mustGet(id);
   };
@@ -45,8 +46,9 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
     value: string | null,
     now = new Date(),
   ) => {
-    const args = [field, value ?? '', now.toISOString()];
-    if ((await setField.run([keys.subscriber(id)], args)) === null) throw notFound(id);
+    const args = [field, value ?? '', now.toISOString(), keys.subscribersInZone, id];
+    const k = [keys.subscriber(id), keys.subscriberZones];
+    if ((await setField.run(k, args)) === null) throw notFound(id);
     return mustGet(id);
   };
 

@@ -57,8 +57,13 @@ export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix:
 
     /** Erases the record and every index entry (GDPR); returns what was erased. */
     async remove(email: string): Promise<Subscriber | undefined> {
-      const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
-      const args = [lookupEmail(email), keys.subscriber('')];
+      const indexes = [
+        keys.subscriberByEmail,
+        keys.subscribersByCreated,
+        keys.subscribersActive,
+        keys.subscriberZones,
+      ];
+      const args = [lookupEmail(email), keys.subscriber(''), keys.subscribersInZone];
       return decodeFlat(await removeScript.run(indexes, args));
     },
 

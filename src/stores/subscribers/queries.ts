@@ -73,26 +73,60 @@ export function createSubscriberQueries({ redis, keys, getMany }: Deps) {
      * during the scan may or may not be included; one who leaves is not yielded after leaving.
      */
     async *scanActive(batchSize = 500): AsyncGenerator<Subscriber[]> {
-      const size = Math.max(1, Math.floor(batchSize));
-      const seen = new Set<string>();
-      let pending: string[] = [];
-      let cursor = '0';
-      const flush = async (ids: string[]) =>
-        present(await getMany(ids)).filter((s) => s.status === 'active');
-      do {
-        const [next, ids] = await redis.sscan(keys.subscribersActive, cursor, 'COUNT', size);
-        cursor = next;
-        for (const id of ids) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          pending.push(id);
+      yield* scanSet(keys.subscribersActive, batchSize);
+    },
+
+    /**
+     * The zones that have active subscribers ('' for those with none of their own, who read the
+     * digest in DIGEST_TZ), from the zone index the subscriber scripts keep. The index is built
+     * here once for data written before it existed (one pass over the active set).
+     */
+    async activeZones(): Promise<string[]> {
+      if (!(await redis.exists(keys.subscriberZonesBuilt))) {
+        for await (const batch of scanSet(keys.subscribersActive, CHUNK)) {
+          const pipeline = redis.pipeline();
+          for (const s of batch) {
+            pipeline.sadd(keys.subscribersInZone + (s.tz ?? ''), s.id);
+            pipeline.sadd(keys.subscriberZones, s.tz ?? '');
+          }
+          await pipeline.exec();
         }
-        while (pending.length >= size || (cursor === '0' && pending.length > 0)) {
-          const batch = await flush(pending.slice(0, size));
-          pending = pending.slice(size);
-          if (batch.length) yield batch;
-        }
-      } while (cursor !== '0');
+        await redis.set(keys.subscriberZonesBuilt, '1');
+      }
+      return (await redis.smembers(keys.subscriberZones)).sort();
+    },
+
+    /** The active subscribers of one zone ('' = none of their own), like scanActive. */
+    scanZone(zone: string, batchSize = 500): AsyncGenerator<Subscriber[]> {
+      return scanSet(keys.subscribersInZone + zone, batchSize);
     },
   };
+
+  /**
+   * Every active member of a set of ids once, in batches of at most `batchSize` (SSCAN +
+   * pipelined HGETALL). SSCAN may return an id twice while Redis resizes the set; the ids already
+   * yielded are remembered (about 80 bytes each) so that nobody is mailed twice.
+   */
+  async function* scanSet(setKey: string, batchSize: number): AsyncGenerator<Subscriber[]> {
+    const size = Math.max(1, Math.floor(batchSize));
+    const seen = new Set<string>();
+    let pending: string[] = [];
+    let cursor = '0';
+    const flush = async (ids: string[]) =>
+      present(await getMany(ids)).filter((s) => s.status === 'active');
+    do {
+      const [next, ids] = await redis.sscan(setKey, cursor, 'COUNT', size);
+      cursor = next;
+      for (const id of ids) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        pending.push(id);
+      }
+      while (pending.length >= size || (cursor === '0' && pending.length > 0)) {
+        const batch = await flush(pending.slice(0, size));
+        pending = pending.slice(size);
+        if (batch.length) yield batch;
+      }
+    } while (cursor !== '0');
+  }
 }

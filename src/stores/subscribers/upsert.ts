@@ -21,7 +21,12 @@ interface Deps {
 /** Adding addresses, one (an operator, a form) or many (an import), with the same script. */
 export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
   const upsert = loadScript(redis, 'upsert-subscribers');
-  const indexes = [keys.subscriberByEmail, keys.subscribersByCreated, keys.subscribersActive];
+  const indexes = [
+    keys.subscriberByEmail,
+    keys.subscribersByCreated,
+    keys.subscribersActive,
+    keys.subscriberZones,
+  ];
 
   /** One script call for all rows; ids drawn again for the (2^-64) rows whose id was taken. */
   const upsertAll = async (rows: PreparedSubscriber[], now: Date, touchSuppressed: boolean) => {
@@ -29,7 +34,7 @@ export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
     let todo = rows.map((_, i) => i);
     while (todo.length > 0) {
       const args: string[] = [keys.subscriber(''), now.toISOString(), String(now.getTime())];
-      args.push(touchSuppressed ? '1' : '0');
+      args.push(touchSuppressed ? '1' : '0', keys.subscribersInZone);
       for (const i of todo) {
         const p = rows[i]!;
         args.push(p.email, newId(), p.name ?? '', p.tz ?? '', p.status);
