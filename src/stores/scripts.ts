@@ -29,11 +29,20 @@ export interface Script {
 
 const sources = new Map<ScriptName, string>();
 
-/** Read once per process; the build copies `scripts/` beside the compiled module. */
+const read = (path: string) =>
+  readFileSync(new URL(`./scripts/${path}.lua`, import.meta.url), 'utf8');
+
+/**
+ * Read once per process; the build copies `scripts/` beside the compiled module. A line
+ * `--- @include "name"` stands for `scripts/includes/name.lua` (Lua scripts sent to Redis cannot
+ * require one another; BullMQ's scripts share code the same way).
+ */
 function source(name: ScriptName): string {
   let lua = sources.get(name);
   if (lua === undefined) {
-    lua = readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+    lua = read(name).replace(/^--- @include "([a-z-]+)"$/gm, (_, include: string) =>
+      read(`includes/${include}`),
+    );
     sources.set(name, lua);
   }
   return lua;

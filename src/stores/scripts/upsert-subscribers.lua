@@ -21,19 +21,7 @@
     a flat list, two per row: outcome (created, updated, unchanged, skipped, or collision when
     the random id is taken: draw another) and the subscriber id ('' on collision)
 ]]
--- An active subscriber's id is in the set of its zone ('' = no zone of its own: DIGEST_TZ), and
--- a zone with members is in the zones set, so that a local-time send reads each zone's readers
--- without a pass over everyone.
-local function zoneIn(zones, zonePrefix, zone, id)
-  redis.call('SADD', zonePrefix .. zone, id)
-  redis.call('SADD', zones, zone)
-end
-local function zoneOut(zones, zonePrefix, zone, id)
-  local key = zonePrefix .. zone
-  if redis.call('SREM', key, id) == 1 and redis.call('SCARD', key) == 0 then
-    redis.call('SREM', zones, zone)
-  end
-end
+--- @include "zone-index"
 local prefix, now, nowMs, touch, zonePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5]
 local out = {}
 for i = 6, #ARGV, 5 do
