@@ -1,8 +1,17 @@
+import { rm } from 'node:fs/promises';
+import { createServer, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lane } from '../../src/jobs/deliver/lane.js';
 import { waitForEdition } from '../../src/operations/progress.js';
+import { createKeys } from '../../src/stores/keys.js';
 import { messageIdOf } from '../helpers/children.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
-import { startOwnRedis, startOwnReplica, type OwnRedis } from '../helpers/redis-server.js';
+import {
+  freePort,
+  startOwnRedis,
+  startOwnReplica,
+  type OwnRedis,
+} from '../helpers/redis-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
 /** A primary and its replica of our own: `WAIT 1` needs a replica to answer it. */
@@ -116,6 +125,83 @@ describe('a claim made durable with WAIT (REDIS_WAIT_REPLICAS)', () => {
       );
     } finally {
       await t.cleanup();
+    }
+  }, 60_000);
+});
+
+/**
+ * A TCP relay between a replica and its primary that can stop passing the primary's bytes on:
+ * replication lag on demand. What it holds back dies with the primary.
+ */
+async function laggingLink(primaryPort: number) {
+  const port = await freePort();
+  let holding = false;
+  const sockets: Socket[] = [];
+  const server = createServer((replicaSide) => {
+    const primarySide = connect(primaryPort, '127.0.0.1');
+    sockets.push(replicaSide, primarySide);
+    replicaSide.on('data', (d) => primarySide.write(d));
+    primarySide.on('data', (d) => {
+      if (!holding) replicaSide.write(d);
+    });
+    const end = () => {
+      replicaSide.destroy();
+      primarySide.destroy();
+    };
+    replicaSide.on('error', end).on('close', end);
+    primarySide.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port,
+    hold: () => (holding = true),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe('a failover to a replica that lagged behind the claims', () => {
+  it('loses a claim made without WAIT (its message would go out twice); WAIT 1 says the claim is not held, so it is not sent', async () => {
+    const primary = await startOwnRedis();
+    const link = await laggingLink(primary.port);
+    const replica = await startOwnRedis(['--replicaof', '127.0.0.1', String(link.port)]);
+    const t = await testPipeline({ REDIS_URL: primary.url });
+    try {
+      const { deliveries } = t.ctx;
+      await deliveries.enqueueNew('e1', ['plain', 'waited']);
+      // The two `queued` records are on the replica before the link starts lagging.
+      expect(await t.ctx.redis.wait(1, 10_000)).toBe(1);
+      link.hold();
+
+      const claim = { edition: 'e1', from: ['queued' as const], to: 'sending' as const };
+      const plain = await new Lane(deliveries).claim({ ...claim, subscriber: 'plain' });
+      const waited = await new Lane(deliveries, { replicas: 1, timeoutMs: 300 }).claim({
+        ...claim,
+        subscriber: 'waited',
+      });
+      // Without WAIT the claim looks made: the deliver job would hand the message over now.
+      expect(plain).toEqual({ state: 'queued', replicated: true });
+      // With it, the claim is known not to be on a replica: the job undoes it and sends nothing.
+      expect(waited).toEqual({ state: 'queued', replicated: false });
+
+      await primary.crash();
+      await replica.cli('REPLICAOF', 'NO', 'ONE');
+      const promoted = createKeys(t.config.prefix).delivery('e1');
+      const state = async (id: string) =>
+        (JSON.parse(String(await replica.cli('HGET', promoted, id))) as { s: string }).s;
+      // The promoted replica never saw either claim: `plain`, whose message went out, is queued
+      // again and would be sent a second time; `waited` was never sent, so queued is the truth.
+      expect(await state('plain')).toBe('queued');
+      expect(await state('waited')).toBe('queued');
+    } finally {
+      // Its primary is dead: no goodbyes to it, only the sockets closed.
+      t.ctx.redis.disconnect();
+      await rm(t.dir, { recursive: true, force: true });
+      await link.close();
+      await replica.cleanup();
+      await primary.cleanup();
     }
   }, 60_000);
 });
