@@ -44,9 +44,10 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result: DeliverJobResult = { sent: 0, bounced: 0, failed: 0, uncertain: 0, skipped: 0 };
     let retry: TransientDeliveryError | undefined;
+    // Set when a claim was on fewer replicas than REDIS_WAIT_REPLICAS: the batch stops claiming.
+    let unreplicated = false;
     // Whose claim a `sending` record is: this job, and this run of it (two runs of one job can
     // overlap when a lock is lost, and a claim seen again after a reconnect must be this run's).
-    let unreplicated = false;
     const owner = `${job.id}/${randomBytes(4).toString('hex')}`;
 
     const one = async (i: number, lane: Lane) => {

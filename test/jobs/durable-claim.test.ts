@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lane } from '../../src/jobs/deliver/lane.js';
+import { startWorkers } from '../../src/jobs/workers.js';
 import { waitForEdition } from '../../src/operations/progress.js';
 import { createKeys } from '../../src/stores/keys.js';
 import { messageIdOf } from '../helpers/children.js';
@@ -63,6 +64,41 @@ describe('a claim made durable with WAIT (REDIS_WAIT_REPLICAS)', () => {
       expect(new Set(ids).size).toBe(40);
     } finally {
       replica.thaw();
+      await t.cleanup();
+    }
+  }, 60_000);
+
+  it('a claim sent twice (ioredis resends what had no answer after a reconnect) is recognised as its own run, sent once', async () => {
+    const t = await edition(30, { REDIS_WAIT_REPLICAS: '1' });
+    const real = t.deps.deliveries;
+    let replayed = 0;
+    // The first ten claims run twice, and the job hears the second answer (refused: the record
+    // is `sending` already), as it would after a dropped connection and ioredis' resend.
+    const deliveries: typeof real = {
+      ...real,
+      async transitionManyReplicated(steps, wait) {
+        const first = await real.transitionManyReplicated(steps, wait);
+        if (steps.at(-1)?.to !== 'sending' || replayed >= 10) return first;
+        replayed++;
+        return real.transitionManyReplicated(steps.slice(-1), wait);
+      },
+    };
+    const workers = startWorkers(
+      { ...t.deps, deliveries },
+      { connection: t.ctx.redis, prefix: t.config.prefix },
+    );
+    try {
+      await t.ingest();
+      const before = sink.received.length;
+      const editionId = await t.send();
+      const done = await waitForEdition(t.ctx, editionId, { timeoutMs: 30_000, intervalMs: 50 });
+      expect(replayed).toBe(10);
+      expect(done).toMatchObject({ sent: 30, sending: 0, uncertain: 0, failed: 0 });
+      const ids = sink.received.slice(before).map((m) => messageIdOf(m.raw));
+      expect(ids.length).toBe(30);
+      expect(new Set(ids).size).toBe(30);
+    } finally {
+      await workers.close(5_000);
       await t.cleanup();
     }
   }, 60_000);
