@@ -75,7 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   const metrics = opts.metrics ?? createMetrics(ctx);
-  const health = createHealthCheck(config.redisUrl, opts.healthTimeoutMs);
+  const health = createHealthCheck(config.redis.target, opts.healthTimeoutMs);
   const signup = createSignup({
     config,
     redis: ctx.redis,

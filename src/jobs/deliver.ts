@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../runtime/errors.js';
 import { TransientDeliveryError } from '../runtime/smtp/classify.js';
@@ -43,6 +44,11 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result: DeliverJobResult = { sent: 0, bounced: 0, failed: 0, uncertain: 0, skipped: 0 };
     let retry: TransientDeliveryError | undefined;
+    // Set when a claim was on fewer replicas than REDIS_WAIT_REPLICAS: the batch stops claiming.
+    let unreplicated = false;
+    // Whose claim a `sending` record is: this job, and this run of it (two runs of one job can
+    // overlap when a lock is lost, and a claim seen again after a reconnect must be this run's).
+    const owner = `${job.id}/${randomBytes(4).toString('hex')}`;
 
     const one = async (i: number, lane: Lane) => {
       let outcome: Outcome;
@@ -56,11 +62,13 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
           messages,
           lastTry,
           lane,
+          owner,
         );
       } catch (err) {
         // Redis trouble mid-batch: the records say where each recipient stands; run the batch again.
         outcome = new TransientDeliveryError(errorMessage(err));
       }
+      if (outcome instanceof ReplicasShortError) unreplicated = true;
       if (outcome instanceof TransientDeliveryError) retry = retry?.throttle ? retry : outcome;
       else result[outcome]++;
     };
@@ -73,8 +81,12 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(laneCount, subscriberIds.length) }, async () => {
-        const lane = new Lane(deps.deliveries);
-        while (next < subscriberIds.length) await one(next++, lane);
+        const lane = new Lane(deps.deliveries, {
+          replicas: deps.config.redis.waitReplicas,
+          timeoutMs: deps.config.redis.waitTimeoutMs,
+        });
+        // Short of replicas, no lane claims more: each claim would wait out the timeout in vain.
+        while (next < subscriberIds.length && !unreplicated) await one(next++, lane);
         await lane.flush().catch((err: unknown) => (lane.error ??= toError(err)));
         // A `sent` mark Redis did not take leaves its record `sending`: the batch runs again,
         // and that run marks it uncertain rather than send it twice.
@@ -101,7 +113,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
         await deps.deliveries.transition(editionId, id, ['queued'], 'failed', {
           lastError: errorMessage(err),
         });
-      if (rec?.state === 'sending' && rec.owner === job.id)
+      if (rec?.state === 'sending' && ownedBy(rec, job.id))
         await deps.deliveries.transition(editionId, id, ['sending'], 'uncertain', {
           lastError: 'the batch ended while this message was being sent',
         });
@@ -109,7 +121,18 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
   },
 };
 
+/** The claim is on fewer replicas than asked: a pause, like a 421, not a spent attempt. */
+class ReplicasShortError extends TransientDeliveryError {
+  constructor(message: string) {
+    super(message, undefined, true);
+  }
+}
+
 type Outcome = keyof DeliverJobResult | TransientDeliveryError;
+
+/** The record's claim was made by a run of this job (an owner is `jobId/run`, or `jobId` before runs). */
+const ownedBy = (rec: DeliveryRecord, jobId: string | undefined) =>
+  rec.owner === jobId || rec.owner?.startsWith(`${jobId}/`) === true;
 
 const toError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
@@ -122,6 +145,7 @@ async function deliverOne(
   messages: EditionMessages,
   lastTry: boolean,
   lane: Lane,
+  owner: string,
 ): Promise<Outcome> {
   const { editionId } = job.data;
   const move = (from: TransitionStep['from'], to: DeliveryState, patch: TransitionPatch = {}) =>
@@ -129,7 +153,7 @@ async function deliverOne(
   if (!rec) return 'skipped';
   if (rec.state === 'sending') {
     // This same job was sending it when its worker died: the message may have gone out.
-    if (rec.owner !== job.id) return 'skipped';
+    if (!ownedBy(rec, job.id)) return 'skipped';
     await move(['sending'], 'uncertain', { lastError: 'worker stopped while sending' });
     return 'uncertain';
   }
@@ -146,8 +170,22 @@ async function deliverOne(
     release = await deps.sendSlots.acquire();
   }
   let claimed: DeliveryState | 'none' | undefined;
+  let replicated: boolean;
   try {
-    claimed = await move(['queued'], 'sending', { countAttempt: true, owner: job.id });
+    ({ state: claimed, replicated } = await lane.claim({
+      edition: editionId,
+      subscriber: id,
+      from: ['queued'],
+      to: 'sending',
+      patch: { countAttempt: true, owner },
+    }));
+    // Refused, yet this run's claim is there: the claim went out, its connection dropped before
+    // the answer, and ioredis sent it again after reconnecting (to the promoted replica, after a
+    // failover). The first one took; nothing has been handed over for it.
+    if (!claimed) {
+      const now = await deps.deliveries.get(editionId, id);
+      if (now?.state === 'sending' && now.owner === owner) claimed = 'queued';
+    }
   } catch (err) {
     release();
     throw err;
@@ -155,6 +193,16 @@ async function deliverOne(
   if (!claimed) {
     release();
     return 'skipped';
+  }
+  if (!replicated) {
+    // Fewer replicas than REDIS_WAIT_REPLICAS hold the claim: a failover now could forget it and
+    // the promoted replica would send again, so this message is not sent now. The batch goes
+    // back without spending an attempt, like a 421, and waits for the replicas.
+    release();
+    await move(['sending'], 'queued', { lastError: 'no replica confirmed the claim in time' });
+    return new ReplicasShortError(
+      `fewer than ${deps.config.redis.waitReplicas} replica(s) confirmed the claim within ${deps.config.redis.waitTimeoutMs} ms`,
+    );
   }
 
   let mail: OutgoingMail;

@@ -24,9 +24,9 @@ export async function createContext(
   config: Config,
   log: Logger = createLogger({ level: config.logLevel }),
 ): Promise<Context> {
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redis.target);
   try {
-    await waitForRedis(redis, config.redisUrl);
+    await waitForRedis(redis, config.redis.target);
   } catch (err) {
     redis.disconnect();
     throw err;

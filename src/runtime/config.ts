@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { parseHostPorts, parseSentinelUrl, type RedisTarget } from './redis.js';
 import { isTimeZone } from './tz.js';
 
 const DEV_SECRET = 'gazette-development-secret-do-not-use-in-production';
@@ -54,6 +55,36 @@ const url = (protocols: string[]) =>
       `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
     );
 
+/** redis://, rediss:// or redis+sentinel://host:port,host:port/name: where Redis is. */
+const redisUrl = z
+  .string()
+  .trim()
+  .transform((v, ctx): RedisTarget => {
+    if (v.startsWith('redis+sentinel:')) {
+      const target = parseSentinelUrl(v);
+      if (typeof target !== 'string') return target;
+      ctx.addIssue({ code: 'custom', message: target });
+      return z.NEVER;
+    }
+    try {
+      if (['redis:', 'rediss:'].includes(new URL(v).protocol)) return { kind: 'url', url: v };
+    } catch {
+      // Not a URL at all: the same message as a wrong scheme.
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a redis, rediss or redis+sentinel URL' });
+    return z.NEVER;
+  });
+
+const hostPorts = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    const list = parseHostPorts(v);
+    if (typeof list !== 'string') return list;
+    ctx.addIssue({ code: 'custom', message: `${list}: give host:port,host:port` });
+    return z.NEVER;
+  });
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -66,7 +97,18 @@ const schema = z
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
-    REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    REDIS_URL: optional(redisUrl),
+    REDIS_SENTINELS: optional(hostPorts),
+    REDIS_SENTINEL_NAME: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only'),
+    ),
+    REDIS_PASSWORD: optional(z.string()),
+    REDIS_SENTINEL_PASSWORD: optional(z.string()),
+    REDIS_WAIT_REPLICAS: optional(z.coerce.number().int().min(0).max(5)),
+    REDIS_WAIT_TIMEOUT_MS: int(10, 60_000, 1_000),
     GAZETTE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.{}-]+(?::[A-Za-z0-9_.{}-]+)*$/, 'letters, digits, _ . - { } and : only')
@@ -116,6 +158,30 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 20_000),
   })
   .superRefine((env, ctx) => {
+    if (env.REDIS_SENTINELS && env.REDIS_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINELS'],
+        message: 'is set together with REDIS_URL: give one (or a redis+sentinel:// REDIS_URL)',
+      });
+    if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_NAME'],
+        message: 'is required with REDIS_SENTINELS (the name the sentinels monitor, e.g. mymaster)',
+      });
+    if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_NAME'],
+        message: 'is set without REDIS_SENTINELS',
+      });
+    if ((env.REDIS_PASSWORD || env.REDIS_SENTINEL_PASSWORD) && !env.REDIS_SENTINELS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.REDIS_PASSWORD ? 'REDIS_PASSWORD' : 'REDIS_SENTINEL_PASSWORD'],
+        message: 'is for REDIS_SENTINELS; with a URL, put the password in it',
+      });
     if (env.NODE_ENV === 'production' && !env.SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -142,7 +208,16 @@ type Env = z.output<typeof schema>;
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly logLevel: Env['LOG_LEVEL'];
-  readonly redisUrl: string;
+  readonly redis: {
+    readonly target: RedisTarget;
+    /**
+     * Replicas that must hold a `sending` claim (and every write before it) before its message
+     * is handed over: `WAIT n`. 0: no wait. Default 1 under Sentinel, 0 on one URL.
+     */
+    readonly waitReplicas: number;
+    /** How long a claim waits for them; short of them, the message is not sent now. */
+    readonly waitTimeoutMs: number;
+  };
   readonly prefix: string;
   readonly smtp: {
     readonly url?: string;
@@ -200,7 +275,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
+    redis: Object.freeze({
+      target: Object.freeze(redisTarget(e)),
+      waitReplicas: e.REDIS_WAIT_REPLICAS ?? (redisTarget(e).kind === 'sentinel' ? 1 : 0),
+      waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
+    }),
     prefix: e.GAZETTE_PREFIX,
     smtp: Object.freeze({
       url: e.SMTP_URL,
@@ -232,8 +311,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
+function redisTarget(e: Env): RedisTarget {
+  if (e.REDIS_SENTINELS)
+    return {
+      kind: 'sentinel',
+      sentinels: e.REDIS_SENTINELS,
+      name: e.REDIS_SENTINEL_NAME!,
+      password: e.REDIS_PASSWORD,
+      sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+      db: 0,
+    };
+  return e.REDIS_URL ?? { kind: 'url', url: 'redis://127.0.0.1:6379' };
+}
+
 /** Secrets never appear in an error; nor does the password inside a URL (REDIS_URL, SMTP_URL). */
 function redact(name: string, value: string): string {
   if (/SECRET|TOKEN|PASSWORD/.test(name)) return '***';
-  return value.replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@');
+  return value
+    .replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@')
+    .replace(/(sentinelPassword=)[^&\s]*/g, '$1***');
 }

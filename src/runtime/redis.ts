@@ -2,16 +2,99 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 export type { Redis };
 
+/** Where Redis is: one URL, or a Sentinel set that names the primary of `name`. */
+export type RedisTarget =
+  | { readonly kind: 'url'; readonly url: string }
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+      readonly name: string;
+      readonly username?: string;
+      readonly password?: string;
+      readonly sentinelPassword?: string;
+      readonly db: number;
+    };
+
 /**
- * One ioredis client. Workers and queues need `maxRetriesPerRequest: null` (BullMQ's blocking
- * commands must wait out a reconnect instead of failing). Never `keyPrefix`: BullMQ takes the
- * prefix through its own `prefix` option and ioredis' would apply it twice.
+ * `redis+sentinel://[[user]:password@]host:port[,host:port...]/name[/db][?sentinelPassword=...]`,
+ * the form several clients share. Returns a reason instead when the URL does not fit it.
  */
-export function createRedis(url: string, opts: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function parseSentinelUrl(value: string): RedisTarget | string {
+  const m =
+    /^redis\+sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)\/([^/?#]+)(?:\/(\d+))?\/?(?:\?([^#]*))?$/.exec(
+      value.trim(),
+    );
+  if (!m) return 'must be redis+sentinel://[:password@]host:port[,host:port]/name[/db]';
+  const [, user, password, hostList = '', name = '', db, query] = m;
+  const sentinels = parseHostPorts(hostList);
+  if (typeof sentinels === 'string') return sentinels;
+  const params = new URLSearchParams(query ?? '');
+  const unknown = [...params.keys()].filter((k) => k !== 'sentinelPassword');
+  if (unknown.length) return `unknown parameter ${unknown[0]} (only sentinelPassword)`;
+  return {
+    kind: 'sentinel',
+    sentinels,
+    name: decodeURIComponent(name),
+    ...(user ? { username: decodeURIComponent(user) } : {}),
+    ...(password ? { password: decodeURIComponent(password) } : {}),
+    ...(params.get('sentinelPassword')
+      ? { sentinelPassword: params.get('sentinelPassword')! }
+      : {}),
+    db: db === undefined ? 0 : Number(db),
+  };
+}
+
+/** `host:port,host:port` (IPv6 in brackets); a reason when one entry is not that. */
+export function parseHostPorts(list: string): { host: string; port: number }[] | string {
+  const out: { host: string; port: number }[] = [];
+  for (const entry of list.split(',').map((s) => s.trim())) {
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
+    const port = Number(m?.[3]);
+    if (!m || port < 1 || port > 65_535) return `"${entry}" is not host:port`;
+    out.push({ host: m[1] ?? m[2]!, port });
+  }
+  return out.length ? out : 'names no sentinel';
+}
+
+/** For messages and logs: the URL without its password, or the Sentinel set and the name. */
+function describeRedis(target: RedisTarget | string): string {
+  if (typeof target === 'string') return safeUrl(target);
+  if (target.kind === 'url') return safeUrl(target.url);
+  return `sentinel ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (master ${target.name})`;
+}
+
+/**
+ * The one factory of Redis connections: queues, workers (and BullMQ's own duplicates of them),
+ * stores, the health check, rate limits. Workers and queues need `maxRetriesPerRequest: null`
+ * (BullMQ's blocking commands must wait out a reconnect instead of failing). Never `keyPrefix`:
+ * BullMQ takes the prefix through its own `prefix` option and ioredis' would apply it twice.
+ *
+ * Under Sentinel each (re)connection asks the sentinels for the current primary, and a
+ * `+switch-master` they publish drops the connection at once (`failoverDetector`), so a failover
+ * is followed without a restart. A command refused with READONLY (a client still on a primary
+ * that was just demoted) reconnects and is sent again: the replica did not run it.
+ */
+export function createRedis(target: RedisTarget | string, opts: RedisOptions = {}): Redis {
+  const base: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     connectionName: 'gazette',
+  };
+  if (typeof target === 'string' || target.kind === 'url')
+    return new Redis(typeof target === 'string' ? target : target.url, { ...base, ...opts });
+  return new Redis({
+    ...base,
+    sentinels: target.sentinels.map((s) => ({ ...s })),
+    name: target.name,
+    role: 'master',
+    username: target.username,
+    password: target.password,
+    sentinelPassword: target.sentinelPassword,
+    db: target.db,
+    failoverDetector: true,
+    // The sentinels themselves down: keep asking, at most once a second.
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 50, 1000),
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
     ...opts,
   });
 }
@@ -20,8 +103,12 @@ class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
-/** Resolves once Redis answers PING; a clear error naming the URL when it does not within `timeoutMs`. */
-export async function waitForRedis(redis: Redis, url: string, timeoutMs = 3000): Promise<void> {
+/** Resolves once Redis answers PING; a clear error naming where when it does not within `timeoutMs`. */
+export async function waitForRedis(
+  redis: Redis,
+  target: RedisTarget | string,
+  timeoutMs = 3000,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let lastError = '';
   const onError = (err: Error) => {
@@ -36,7 +123,7 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs = 3000):
           () =>
             reject(
               new RedisUnavailableError(
-                `cannot reach Redis at ${safeUrl(url)}${lastError ? ` (${lastError})` : ''}`,
+                `cannot reach Redis at ${describeRedis(target)}${lastError ? ` (${lastError})` : ''}`,
               ),
             ),
           timeoutMs,

@@ -77,6 +77,23 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
     ];
   };
   const toResult = (result: unknown) => (result ?? undefined) as DeliveryState | 'none' | undefined;
+  const runSteps = async (
+    steps: readonly TransitionStep[],
+    wait?: { replicas: number; timeoutMs: number },
+  ) => {
+    const pipeline = redis.pipeline();
+    for (const step of steps) {
+      transitionScript.queue(pipeline, scriptKeys(step.edition), scriptArgs(step));
+    }
+    if (wait) pipeline.wait(wait.replicas, wait.timeoutMs);
+    const results = (await pipeline.exec()) ?? [];
+    const outcomes: TransitionOutcome[] = steps.map((_, i) => {
+      const [err, result] = results[i] ?? [new Error('no reply'), null];
+      return err ? { error: err } : { state: toResult(result) };
+    });
+    const [waitErr, acked] = results[steps.length] ?? [null, 0];
+    return { outcomes, replicas: wait && !waitErr ? Number(acked) : 0 };
+  };
 
   return {
     /**
@@ -101,15 +118,19 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
      * Rejects only when the round trip itself failed (then none is known to have run).
      */
     async transitionMany(steps: readonly TransitionStep[]): Promise<TransitionOutcome[]> {
-      const pipeline = redis.pipeline();
-      for (const step of steps) {
-        transitionScript.queue(pipeline, scriptKeys(step.edition), scriptArgs(step));
-      }
-      const results = (await pipeline.exec()) ?? [];
-      return steps.map((_, i) => {
-        const [err, result] = results[i] ?? [new Error('no reply'), null];
-        return err ? { error: err } : { state: toResult(result) };
-      });
+      return (await runSteps(steps)).outcomes;
+    },
+
+    /**
+     * `transitionMany`, then `WAIT replicas timeoutMs` in the same round trip: `replicas` is how
+     * many replicas acknowledged these writes and every write Redis took before them (a
+     * replica's copy is a prefix of the primary's history), at most `timeoutMs` later.
+     */
+    async transitionManyReplicated(
+      steps: readonly TransitionStep[],
+      wait: { replicas: number; timeoutMs: number },
+    ): Promise<{ outcomes: TransitionOutcome[]; replicas: number }> {
+      return runSteps(steps, wait);
     },
 
     /** Creates `queued` records for the subscribers that have none; returns those it created. */

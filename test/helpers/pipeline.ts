@@ -42,7 +42,8 @@ export async function testPipeline(
 ): Promise<TestPipeline> {
   const dir = await mkdtemp(join(tmpdir(), 'gazette-pipeline-'));
   const config = loadConfig({
-    REDIS_URL,
+    // A Sentinel set is named instead of a URL, never together with one.
+    ...(env.REDIS_SENTINELS ? {} : { REDIS_URL }),
     GAZETTE_PREFIX: uniquePrefix('p'),
     SECRET: TEST_SECRET,
     SITE_URL: 'https://news.example',

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,24 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** One command to 127.0.0.1:`port` on a short-lived connection of our own. */
+async function cliAt(port: number, ...args: (string | number)[]): Promise<unknown> {
+  const r = createRedis(`redis://127.0.0.1:${port}`, {
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+  });
+  r.on('error', () => {});
+  try {
+    await r.connect();
+    const [cmd, ...rest] = args;
+    return await r.call(String(cmd), ...rest.map(String));
+  } finally {
+    r.disconnect();
+  }
 }
 
 export interface OwnRedis {
@@ -67,22 +85,7 @@ export async function startOwnRedis(extra: string[] = []): Promise<OwnRedis> {
     }
   };
 
-  const cli = async (...args: (string | number)[]) => {
-    const r = createRedis(`redis://127.0.0.1:${port}`, {
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-    });
-    r.on('error', () => {});
-    try {
-      await r.connect();
-      const [cmd, ...rest] = args;
-      return await r.call(String(cmd), ...rest.map(String));
-    } finally {
-      r.disconnect();
-    }
-  };
+  const cli = (...args: (string | number)[]) => cliAt(port, ...args);
 
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -113,4 +116,160 @@ export async function startOwnRedis(extra: string[] = []): Promise<OwnRedis> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `INFO replication` as fields. */
+async function replicationInfo(redis: OwnRedis): Promise<Record<string, string>> {
+  const text = String(await redis.cli('INFO', 'replication'));
+  return Object.fromEntries(
+    text
+      .split(/\r?\n/)
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
+}
+
+/** A replica of `primary`, on a free port of its own, back once it has synced. */
+export async function startOwnReplica(primary: OwnRedis): Promise<OwnRedis> {
+  const replica = await startOwnRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
+  await until('the replica to sync', async () => {
+    const info = await replicationInfo(replica);
+    return info.master_link_status === 'up';
+  });
+  return replica;
+}
+
+export interface SentinelSet {
+  /** The name the sentinels monitor. */
+  name: string;
+  primary: OwnRedis;
+  replica: OwnRedis;
+  sentinelPorts: number[];
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME for this set. */
+  env: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string };
+  /** host:port the sentinels name as the primary now. */
+  masterPort(): Promise<number>;
+  /** Resolves once the sentinels name another primary than `oldPort`, with its port. */
+  waitForFailover(oldPort: number, timeoutMs?: number): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * One primary, one replica and three sentinels (quorum 2), each a redis-server of ours on free
+ * ports, from a config file written to a temp dir (a sentinel rewrites its own). Back once the
+ * sentinels know the replica and each other: before that a failover could not happen.
+ * `downAfterMs` is how long a primary must be silent to be called down.
+ */
+export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Promise<SentinelSet> {
+  const name = 'gazette-test';
+  const primary = await startOwnRedis();
+  const replica = await startOwnReplica(primary);
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-test-sentinel-'));
+  const sentinels: { port: number; proc: ChildProcess }[] = [];
+  let log = '';
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const conf = join(dir, `sentinel-${port}.conf`);
+    await writeFile(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${primary.port} 2`,
+        `sentinel down-after-milliseconds ${name} ${opts.downAfterMs ?? 1000}`,
+        `sentinel failover-timeout ${name} 10000`,
+        `sentinel parallel-syncs ${name} 1`,
+        '',
+      ].join('\n'),
+    );
+    const proc = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d: Buffer) => (log = (log + d.toString()).slice(-8000));
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    sentinels.push({ port, proc });
+  }
+  const set: SentinelSet = {
+    name,
+    primary,
+    replica,
+    sentinelPorts: sentinels.map((s) => s.port),
+    env: {
+      REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
+      REDIS_SENTINEL_NAME: name,
+    },
+    async masterPort() {
+      const [, port] = (await cliAt(
+        sentinels[0]!.port,
+        'SENTINEL',
+        'get-master-addr-by-name',
+        name,
+      )) as [string, string];
+      return Number(port);
+    },
+    async waitForFailover(oldPort, timeoutMs = 30_000) {
+      // Every sentinel must agree, or a client asking a late one is sent to the dead primary.
+      return until(
+        'the sentinels to promote the replica',
+        async () => {
+          const ports = await Promise.all(
+            sentinels.map(async (s) => {
+              const r = (await cliAt(s.port, 'SENTINEL', 'get-master-addr-by-name', name)) as [
+                string,
+                string,
+              ];
+              return Number(r[1]);
+            }),
+          );
+          return ports.every((p) => p === ports[0] && p !== oldPort) ? ports[0] : undefined;
+        },
+        timeoutMs,
+      );
+    },
+    async cleanup() {
+      for (const s of sentinels) {
+        const exited = new Promise((r) => s.proc.once('exit', r));
+        if (s.proc.exitCode === null && s.proc.signalCode === null) {
+          s.proc.kill('SIGKILL');
+          await exited;
+        }
+      }
+      await replica.cleanup();
+      await primary.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await until(
+      'the sentinels to know the replica and each other',
+      async () => {
+        for (const s of sentinels) {
+          if (s.proc.exitCode !== null) throw new Error(`sentinel exited:\n${log}`);
+          const replicas = (await cliAt(s.port, 'SENTINEL', 'replicas', name)) as unknown[];
+          const peers = (await cliAt(s.port, 'SENTINEL', 'sentinels', name)) as unknown[];
+          if (replicas.length < 1 || peers.length < 2) return false;
+        }
+        return true;
+      },
+      30_000,
+    );
+  } catch (err) {
+    await set.cleanup();
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
+  }
+  return set;
 }

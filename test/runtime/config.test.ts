@@ -5,7 +5,8 @@ import { ConfigError } from '../../src/runtime/errors.js';
 describe('config', () => {
   it('has working defaults and is frozen', () => {
     const c = loadConfig({});
-    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.redis.target).toEqual({ kind: 'url', url: 'redis://127.0.0.1:6379' });
+    expect(c.redis.waitReplicas).toBe(0);
     expect(c.prefix).toBe('gazette');
     expect(c.outboxDir).toBe('out/outbox');
     expect(c.digest.tz).toBe('UTC');
@@ -94,5 +95,105 @@ describe('config', () => {
     expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16) }).metricsToken).toBe('m'.repeat(16));
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
     expect(() => loadConfig({ CONFIRM_MAILS_PER_DAY: '0' })).toThrow(/CONFIRM_MAILS_PER_DAY/);
+  });
+
+  describe('Redis under Sentinel', () => {
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+
+    it('reads REDIS_SENTINELS and REDIS_SENTINEL_NAME, and waits for one replica by default', () => {
+      const c = loadConfig({
+        REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b.internal:26380,[::1]:26381',
+        REDIS_SENTINEL_NAME: 'mymaster',
+        REDIS_PASSWORD: 'pw',
+        REDIS_SENTINEL_PASSWORD: 'spw',
+      });
+      expect(c.redis.target).toEqual({
+        kind: 'sentinel',
+        sentinels: [
+          { host: '10.0.0.1', port: 26379 },
+          { host: 'sentinel-b.internal', port: 26380 },
+          { host: '::1', port: 26381 },
+        ],
+        name: 'mymaster',
+        password: 'pw',
+        sentinelPassword: 'spw',
+        db: 0,
+      });
+      expect(c.redis.waitReplicas).toBe(1);
+      expect(c.redis.waitTimeoutMs).toBe(1000);
+      expect(Object.isFrozen(c.redis)).toBe(true);
+    });
+
+    it('reads a redis+sentinel:// URL with password, db and sentinel password', () => {
+      const c = loadConfig({
+        REDIS_URL: 'redis+sentinel://:p%40ss@s1:26379,s2:26379/gazette-main/2?sentinelPassword=x',
+        REDIS_WAIT_REPLICAS: '2',
+        REDIS_WAIT_TIMEOUT_MS: '250',
+      });
+      expect(c.redis.target).toEqual({
+        kind: 'sentinel',
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 's2', port: 26379 },
+        ],
+        name: 'gazette-main',
+        password: 'p@ss',
+        sentinelPassword: 'x',
+        db: 2,
+      });
+      expect(c.redis.waitReplicas).toBe(2);
+      expect(c.redis.waitTimeoutMs).toBe(250);
+    });
+
+    it('waits for no replica on one URL unless told to', () => {
+      expect(loadConfig({ REDIS_URL: 'redis://r:6379' }).redis.waitReplicas).toBe(0);
+      expect(
+        loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_WAIT_REPLICAS: '1' }).redis.waitReplicas,
+      ).toBe(1);
+    });
+
+    it('names each bad Sentinel variable, never echoing a password', () => {
+      const p = problems({
+        REDIS_SENTINELS: 's1:26379,s2',
+        REDIS_WAIT_REPLICAS: '9',
+        REDIS_WAIT_TIMEOUT_MS: '5',
+      });
+      expect(p).toMatch(/REDIS_SENTINELS="s1:26379,s2": "s2" is not host:port/);
+      expect(p).toContain('REDIS_WAIT_REPLICAS');
+      expect(p).toContain('REDIS_WAIT_TIMEOUT_MS');
+
+      expect(problems({ REDIS_SENTINELS: 's1:26379' })).toMatch(/REDIS_SENTINEL_NAME: is required/);
+      expect(problems({ REDIS_SENTINEL_NAME: 'm' })).toMatch(
+        /REDIS_SENTINEL_NAME="m": is set without/,
+      );
+      expect(
+        problems({ REDIS_SENTINELS: 's:1', REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'redis://r:6379' }),
+      ).toMatch(/REDIS_SENTINELS=.*together with REDIS_URL/);
+      const pw = problems({ REDIS_PASSWORD: 'hunter2-secret' });
+      expect(pw).toMatch(/REDIS_PASSWORD="\*\*\*": is for REDIS_SENTINELS/);
+      expect(pw).not.toContain('hunter2');
+
+      const url = problems({
+        REDIS_URL: 'redis+sentinel://:hunter2@s1:26379/?sentinelPassword=zz',
+      });
+      expect(url).toMatch(/REDIS_URL=.*must be redis\+sentinel/);
+      expect(url).not.toContain('hunter2');
+      expect(
+        problems({ REDIS_URL: 'redis+sentinel://:pw@s1/m?sentinelPassword=hunter2' }),
+      ).not.toContain('hunter2');
+      expect(problems({ REDIS_URL: 'redis+sentinel://s1:1/m?tls=1' })).toMatch(
+        /unknown parameter tls/,
+      );
+      expect(problems({ REDIS_URL: 'http://r' })).toMatch(
+        /must be a redis, rediss or redis\+sentinel URL/,
+      );
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRedis, type Redis } from '../../runtime/redis.js';
+import { createRedis, type Redis, type RedisTarget } from '../../runtime/redis.js';
 import { TimeoutError, withTimeout } from '../timeout.js';
 
 export interface HealthCheck {
@@ -12,8 +12,8 @@ export interface HealthCheck {
  * fails at once instead of waiting for a reconnect), a command timeout, and a race on top, so
  * that /healthz answers within `timeoutMs` whether Redis is down, unreachable or hung.
  */
-export function createHealthCheck(redisUrl: string, timeoutMs = 500): HealthCheck {
-  const client: Redis = createRedis(redisUrl, {
+export function createHealthCheck(target: RedisTarget | string, timeoutMs = 500): HealthCheck {
+  const client: Redis = createRedis(target, {
     connectionName: 'gazette-health',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

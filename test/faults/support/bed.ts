@@ -4,7 +4,13 @@ import type { DeliveryState } from '../../../src/stores/deliveries.js';
 import { prepareSubscriber } from '../../../src/stores/subscribers/index.js';
 import { spawnGazette, type Child } from '../../helpers/children.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../../helpers/pipeline.js';
-import { freePort, startOwnRedis, type OwnRedis } from '../../helpers/redis-server.js';
+import {
+  freePort,
+  startOwnRedis,
+  startSentinelSet,
+  type OwnRedis,
+  type SentinelSet,
+} from '../../helpers/redis-server.js';
 import { extraCopies, startSink, type Sink } from './sink.js';
 import type { SinkBehaviour } from './sink-protocol.js';
 
@@ -17,6 +23,8 @@ export interface BedOptions {
   sinkDown?: boolean;
   /** More redis-server arguments (AOF, maxmemory). */
   redisArgs?: string[];
+  /** A Sentinel set (primary, replica, three sentinels) instead of one redis-server. */
+  sentinel?: boolean;
   /** More environment for the workers and the test's own context. */
   env?: Record<string, string>;
 }
@@ -37,7 +45,9 @@ interface Audit {
  * the edition, fan-out and delivery all happen in the children that the faults hit.
  */
 export interface Bed {
+  /** The redis-server, or the Sentinel set's first primary. */
   redis: OwnRedis;
+  sentinels: SentinelSet | undefined;
   sink: Sink | undefined;
   smtpPort: number;
   t: TestPipeline;
@@ -54,16 +64,18 @@ export interface Bed {
 }
 
 export async function openBed(opts: BedOptions): Promise<Bed> {
-  const redis = await startOwnRedis(opts.redisArgs);
+  const sentinels = opts.sentinel ? await startSentinelSet() : undefined;
+  const redis = sentinels?.primary ?? (await startOwnRedis(opts.redisArgs));
+  const where: Record<string, string> = sentinels?.env ?? { REDIS_URL: redis.url };
   let sink = opts.sinkDown ? undefined : await startSink(opts.sink);
   const smtpPort = sink?.port ?? (await freePort());
   const t = await testPipeline({
-    REDIS_URL: redis.url,
+    ...where,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     ...opts.env,
   });
   const env: Record<string, string> = {
-    REDIS_URL: redis.url,
+    ...where,
     GAZETTE_PREFIX: t.config.prefix,
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     SECRET: t.config.secret,
@@ -92,6 +104,7 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
   const workers: Child[] = [];
   const bed: Bed = {
     redis,
+    sentinels,
     get sink() {
       return sink;
     },
@@ -144,7 +157,7 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
       redis.thaw();
       await t.cleanup().catch(() => {});
       await sink?.close();
-      await redis.cleanup();
+      await (sentinels ?? redis).cleanup();
     },
   };
   return bed;
