@@ -36,14 +36,25 @@ function pidOfLocalPort(port: number, pids: number[]): number | undefined {
 /** A real SMTP server that keeps each message with the process that sent it. */
 async function attributingSink(pids: () => number[]) {
   const owner = new Map<string, number | undefined>();
+  const ports = new Map<string, number>();
+  // The client's socket exists once we see the connection: look its process up now, and again
+  // when it is asked for if a busy machine had not shown the socket in /proc yet.
+  const pidOf = (session: string) => {
+    if (owner.get(session) === undefined && ports.has(session)) {
+      owner.set(session, pidOfLocalPort(ports.get(session)!, pids()));
+    }
+    return owner.get(session);
+  };
   const sink = await startSmtpSink({
-    // The client's socket exists once we see the connection: look its process up now.
-    onConnect: (session) => owner.set(session.id, pidOfLocalPort(session.remotePort, pids())),
+    onConnect: (session) => {
+      ports.set(session.id, session.remotePort);
+      pidOf(session.id);
+    },
   });
   return {
     url: sink.url,
     get received() {
-      return sink.received.map((m) => ({ raw: m.raw, pid: owner.get(m.sessionId) }));
+      return sink.received.map((m) => ({ raw: m.raw, pid: pidOf(m.sessionId) }));
     },
     close: sink.close,
   };
