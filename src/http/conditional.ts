@@ -16,6 +16,8 @@ export interface Validators {
 export function notModified(req: FastifyRequest, v: Validators): boolean {
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) {
+    // What a feed reader sends back is the tag it was given: one comparison, no parsing.
+    if (inm === v.etag) return true;
     const opaque = v.etag.replace(/^W\//, '');
     return String(inm)
       .split(',')

@@ -5,7 +5,7 @@ import type { ArticleStore } from '../stores/articles.js';
 import { wholeSeconds, type Validators } from './conditional.js';
 import { withTimeout } from './timeout.js';
 
-interface FeedSnapshot extends Validators {
+export interface FeedSnapshot extends Validators {
   /** The article store's feedVersion this was built from (or a later state). */
   version: number;
   body: Buffer;
@@ -14,6 +14,8 @@ interface FeedSnapshot extends Validators {
 export interface FeedCache {
   /** The feed as of the store's current version: one Redis GET, a rebuild only when it moved. */
   current(): Promise<FeedSnapshot>;
+  /** The snapshot when it needs no check (within freshMs of the last one), else undefined. */
+  fresh(): FeedSnapshot | undefined;
   /** How many times the XML was built (tests and metrics). */
   readonly builds: number;
 }
@@ -42,6 +44,7 @@ export function createFeedCache(deps: {
   let checkedAt = -Infinity;
   let checking: Promise<number> | undefined;
   const freshMs = deps.freshMs ?? 1000;
+  const fresh = () => (snapshot && performance.now() - checkedAt < freshMs ? snapshot : undefined);
 
   const build = async (version: number): Promise<FeedSnapshot> => {
     const list = await deps.articles.list(MAX_FEED_ITEMS);
@@ -67,8 +70,10 @@ export function createFeedCache(deps: {
     get builds() {
       return builds;
     },
+    fresh,
     async current() {
-      if (snapshot && performance.now() - checkedAt < freshMs) return snapshot;
+      const ready = fresh();
+      if (ready) return ready;
       let version: number;
       try {
         // Requests that arrive together share one check.

@@ -118,8 +118,17 @@ describe('GET /feed.xml over real HTTP', () => {
     );
     await a.app.inject({ url: '/feed.xml' });
     await a.app.inject({ url: '/feed.xml' });
+    const metrics = (await a.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^gazette_feed_builds_total 2$/m);
+    // Every answer is in the request-duration histogram, by route pattern and status.
+    expect(metrics).toMatch(
+      /^gazette_http_request_duration_seconds_count\{method="GET",route="\/feed.xml",status="200"\} 27$/m,
+    );
+    const { etag } = (await a.app.inject({ url: '/feed.xml' })).headers;
+    const again = await a.app.inject({ url: '/feed.xml', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
     expect((await a.app.inject({ url: '/metrics' })).body).toMatch(
-      /^gazette_feed_builds_total 2$/m,
+      /^gazette_http_request_duration_seconds_count\{method="GET",route="\/feed.xml",status="304"\} 1$/m,
     );
   });
 

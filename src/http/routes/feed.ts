@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Article } from '../../domain/article/index.js';
 import { ARTICLE_ID } from '../../domain/article/schema.js';
 import type { Config } from '../../runtime/config.js';
@@ -7,7 +7,7 @@ import { articleHtml } from '../../domain/feed/content.js';
 import type { ArticleStore } from '../../stores/articles.js';
 import { safeHttpUrl } from '../../domain/render/safe.js';
 import { notModified } from '../conditional.js';
-import type { FeedCache } from '../feed-cache.js';
+import type { FeedCache, FeedSnapshot } from '../feed-cache.js';
 import { feedLink, html, pageCsp, raw, sendPage } from '../html.js';
 
 /** Readers may reuse the feed for five minutes, then ask again with their validators. */
@@ -21,15 +21,22 @@ export interface FeedRouteDeps {
 
 /** GET|HEAD /feed.xml (conditional GET) and GET /articles/:id (what the feed and mail link to). */
 export async function feedRoutes(app: FastifyInstance, deps: FeedRouteDeps): Promise<void> {
-  app.get('/feed.xml', async (req, reply) => {
-    const snap = await deps.feed.current();
-    reply
-      .header('etag', snap.etag)
-      .header('cache-control', FEED_CACHE_CONTROL)
-      .header('content-type', 'application/rss+xml; charset=utf-8');
-    if (snap.lastModified) reply.header('last-modified', snap.lastModified.toUTCString());
-    if (notModified(req, snap)) return reply.code(304).send();
-    return reply.send(snap.body);
+  // The snapshot's headers, built once per snapshot rather than per request (one reply.headers
+  // call, no date formatting). Almost every request finds the snapshot fresh and is answered
+  // without a promise; only a version check or a build goes through the async path.
+  let headersOf: { snap: FeedSnapshot; headers: Record<string, string> } | undefined;
+  const answer = (req: FastifyRequest, reply: FastifyReply, snap: FeedSnapshot) => {
+    if (headersOf?.snap !== snap) headersOf = { snap, headers: feedHeaders(snap) };
+    reply.headers(headersOf.headers);
+    return notModified(req, snap) ? reply.code(304).send() : reply.send(snap.body);
+  };
+  app.get('/feed.xml', (req, reply) => {
+    const snap = deps.feed.fresh();
+    if (snap) {
+      answer(req, reply, snap);
+      return;
+    }
+    return deps.feed.current().then((s) => answer(req, reply, s));
   });
 
   app.get<{ Params: { id: string } }>('/articles/:id', async (req, reply) => {
@@ -39,6 +46,15 @@ export async function feedRoutes(app: FastifyInstance, deps: FeedRouteDeps): Pro
     if (!stored) return notFound(reply, deps.config, 'No such article', 'This story is not here.');
     return articlePage(reply, deps.config, stored.article);
   });
+}
+
+function feedHeaders(snap: FeedSnapshot): Record<string, string> {
+  return {
+    etag: snap.etag,
+    'cache-control': FEED_CACHE_CONTROL,
+    'content-type': 'application/rss+xml; charset=utf-8',
+    ...(snap.lastModified ? { 'last-modified': snap.lastModified.toUTCString() } : {}),
+  };
 }
 
 function articlePage(reply: FastifyReply, config: Config, a: Article): FastifyReply {
