@@ -2,6 +2,7 @@ import type { Config } from '../runtime/config.js';
 import { createMessageSource } from './deliver/messages.js';
 import type { JobDeps } from './registry.js';
 import { createSlots } from './deliver/semaphore.js';
+import { loadDkimKeys } from '../runtime/dkim-keys.js';
 import { securityWarnings } from '../runtime/warnings.js';
 import {
   createOutboxTransport,
@@ -42,7 +43,11 @@ export function createJobDeps(
     deliveries: ctx.deliveries,
     subscribers: ctx.subscribers,
     transport: overrides.transport ?? createTransport(ctx.config),
-    messages: createMessageSource({ editions: ctx.editions, config: ctx.config }),
+    messages: createMessageSource({
+      editions: ctx.editions,
+      config: ctx.config,
+      dkim: loadDkimKeys(ctx.config.dkim),
+    }),
     now: overrides.now ?? (() => new Date()),
     sendSlots: createSlots(ctx.config.smtp.poolSize),
   };
