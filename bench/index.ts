@@ -330,6 +330,26 @@ function printTables(): void {
           `${render.nodemailerBuild.toFixed(0)} µs`,
           vs(render.nodemailerBuild),
         ],
+        [
+          'renderRaw + DKIM RSA-2048, per recipient',
+          `${render.dkim.rsa.toFixed(0)} µs`,
+          vs(render.dkim.rsa),
+        ],
+        [
+          'renderRaw + DKIM Ed25519, per recipient',
+          `${render.dkim.ed25519.toFixed(0)} µs`,
+          vs(render.dkim.ed25519),
+        ],
+        [
+          'renderRaw + DKIM RSA-2048 and Ed25519, per recipient',
+          `${render.dkim.both.toFixed(0)} µs`,
+          vs(render.dkim.both),
+        ],
+        [
+          'renderRaw + nodemailer DKIM (RSA-2048), per recipient',
+          `${render.nodemailerDkim.toFixed(0)} µs`,
+          vs(render.nodemailerDkim),
+        ],
       ],
     );
   }
