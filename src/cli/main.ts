@@ -13,6 +13,7 @@ import { serveCommand } from './commands/serve.js';
 import { sendCommand, type SendFlags } from './commands/send.js';
 import { statusCommand } from './commands/status.js';
 import { resendCommand, type ResendFlags } from './commands/resend.js';
+import { dkimCommand } from './commands/dkim.js';
 
 /** commander wiring for the commands of the README, nothing else: each command lives in src/cli/commands/. */
 const program = new Command('gazette')
@@ -96,6 +97,11 @@ program
   .option('--uncertain', 'every recipient whose delivery may or may not have happened')
   .option('--reason <text>', 'why, for the audit list')
   .action((edition: string, flags: ResendFlags) => resendCommand(config(), edition, flags));
+
+program
+  .command('dkim')
+  .description('print the DNS TXT record(s) to publish for the configured DKIM key(s)')
+  .action(() => dkimCommand(config()));
 
 function positiveInt(value: string, name: string): number {
   const n = Number(value);

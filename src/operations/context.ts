@@ -1,6 +1,7 @@
 import type { Config } from '../runtime/config.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
+import { loadDkimKeys } from '../runtime/dkim-keys.js';
 import { createRedis, waitForRedis, type Redis } from '../runtime/redis.js';
 import { createArticleStore, type ArticleStore } from '../stores/articles.js';
 import { createDeliveryStore, type DeliveryStore } from '../stores/deliveries.js';
@@ -24,6 +25,9 @@ export async function createContext(
   config: Config,
   log: Logger = createLogger({ level: config.logLevel }),
 ): Promise<Context> {
+  // A bad DKIM key file fails here, before a connection is open that would keep the process up;
+  // the sending commands read the keys again in createJobDeps (jobs/deps.ts).
+  loadDkimKeys(config.dkim);
   const redis = createRedis(config.redisUrl);
   try {
     await waitForRedis(redis, config.redisUrl);
