@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/operations/progress.js';
-import { startSmtpSink, type SinkOptions, type SmtpSink } from '../helpers/smtp.js';
-import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { parseVerpAddress } from '../../src/domain/mail/verp.js';
+import { rawHeader, startSmtpSink, type SinkOptions, type SmtpSink } from '../helpers/smtp.js';
+import { sampleWire, TEST_SECRET, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
 describe('delivery against a real SMTP server', () => {
   let t: TestPipeline;
@@ -34,6 +35,27 @@ describe('delivery against a real SMTP server', () => {
     const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
     return { editionId, ids, progress };
   }
+
+  it('BOUNCE_DOMAIN: each copy has its own VERP envelope sender, naming its edition and reader', async () => {
+    const { editionId, ids, progress } = await deliver(
+      3,
+      {},
+      { BOUNCE_DOMAIN: 'bounces.news.example' },
+    );
+    expect(progress).toMatchObject({ sent: 3 });
+    const named = sink.received.map((m) => ({
+      to: m.to[0],
+      ...parseVerpAddress(m.from, TEST_SECRET),
+    }));
+    expect(named.sort((a, b) => a.to!.localeCompare(b.to!))).toEqual(
+      ids.map((subscriberId, i) => ({ to: `reader${i}@example.org`, editionId, subscriberId })),
+    );
+    for (const m of sink.received) expect(m.from).toMatch(/@bounces\.news\.example$/);
+    const [mail] = await sink.parsed();
+    expect(rawHeader(mail!, 'Feedback-ID')).toMatch(
+      new RegExp(`^${editionId}:gazette\\.news\\.example:gazette:news\\.example$`),
+    );
+  });
 
   it('451 then 250: throttled, then one mail after a retry', async () => {
     let first = true;

@@ -6,6 +6,7 @@ import {
   type PreparedMessage,
 } from '../../domain/mail/compose.js';
 import { domainOf, parseMailbox } from '../../domain/mail/headers.js';
+import { verpAddress } from '../../domain/mail/verp.js';
 import type { DkimKey } from '../../runtime/dkim-keys.js';
 import type { OutgoingMail } from '../../runtime/smtp/transport.js';
 import type { Config } from '../../runtime/config.js';
@@ -57,7 +58,9 @@ export function createMessageSource({
           date,
         );
         return {
-          from: prepared.sender,
+          from: config.bounceDomain
+            ? verpAddress(editionId, sub.id, config.bounceDomain, config.secret)
+            : prepared.sender,
           to: sub.email,
           raw,
           messageId: messageIdFor(editionId, sub.id, prepared.domain),
