@@ -14,6 +14,7 @@ import { sendCommand, type SendFlags } from './commands/send.js';
 import { statusCommand } from './commands/status.js';
 import { resendCommand, type ResendFlags } from './commands/resend.js';
 import { dkimCommand } from './commands/dkim.js';
+import { suppressionsCommand } from './commands/suppressions.js';
 
 /** commander wiring for the commands of the README, nothing else: each command lives in src/cli/commands/. */
 const program = new Command('gazette')
@@ -40,6 +41,7 @@ program
   .action((paths: string[]) => ingestCommand(paths, config()));
 
 program.addCommand(subscribersCommand(config));
+program.addCommand(suppressionsCommand(config));
 
 program
   .command('build')

@@ -29,7 +29,14 @@ export function createTransport(config: Config): MailTransport {
 export function createJobDeps(
   ctx: Pick<
     JobDeps,
-    'config' | 'log' | 'queues' | 'articles' | 'editions' | 'deliveries' | 'subscribers'
+    | 'config'
+    | 'log'
+    | 'queues'
+    | 'articles'
+    | 'editions'
+    | 'deliveries'
+    | 'subscribers'
+    | 'suppressions'
   >,
   overrides: { transport?: MailTransport; now?: () => Date } = {},
 ): JobDeps {
@@ -42,6 +49,7 @@ export function createJobDeps(
     editions: ctx.editions,
     deliveries: ctx.deliveries,
     subscribers: ctx.subscribers,
+    suppressions: ctx.suppressions,
     transport: overrides.transport ?? createTransport(ctx.config),
     messages: createMessageSource({
       editions: ctx.editions,

@@ -6,6 +6,7 @@ import { createRedis, waitForRedis, type Redis } from '../runtime/redis.js';
 import { createArticleStore, type ArticleStore } from '../stores/articles.js';
 import { createDeliveryStore, type DeliveryStore } from '../stores/deliveries.js';
 import { createEditionStore, type EditionStore } from '../stores/editions.js';
+import { createSuppressionStore, type SuppressionStore } from '../stores/suppressions.js';
 import { createSubscriberStore, type SubscriberStore } from '../stores/subscribers/index.js';
 
 /** What a command that talks to Redis needs; built once per process, closed once. */
@@ -18,6 +19,7 @@ export interface Context {
   editions: EditionStore;
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function createContext(
     editions: createEditionStore({ redis, prefix }),
     deliveries: createDeliveryStore({ redis, prefix }),
     subscribers: createSubscriberStore({ redis, prefix }),
+    suppressions: createSuppressionStore({ redis, prefix }),
     async close() {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -26,6 +26,8 @@ export function createKeys(prefix: string) {
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
     audit: `${db}:audit`,
+    /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
+    suppressions: `${db}:suppressions`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */

@@ -57,6 +57,36 @@ describe('delivery against a real SMTP server', () => {
     );
   });
 
+  it('the suppression list is checked before every send; a 550 adds its address to it', async () => {
+    sink = await startSmtpSink({
+      onRcpt: (address) =>
+        address.startsWith('reader2@') ? { code: 550, message: '5.1.1 No such user' } : undefined,
+    });
+    t = await testPipeline({ SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000' });
+    const ids = await t.addSubscribers(3);
+    await t.ctx.suppressions.add('Reader0@example.org', 'complaint', 'arf');
+    await t.writeArticle('harbour.txt', sampleWire('The harbour reopened on Monday.'));
+    t.startWorkers();
+    const editionId = await t.publish();
+    const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    expect(progress).toMatchObject({ sent: 1, bounced: 1, failed: 1 });
+    expect(sink.received.map((m) => m.to[0])).toEqual(['reader1@example.org']);
+    expect(await t.ctx.deliveries.get(editionId, ids[0]!)).toMatchObject({
+      state: 'failed',
+      attempts: 0,
+      lastError: expect.stringMatching(/^suppressed: complaint \(arf, /),
+    });
+    expect(await t.ctx.suppressions.get('reader2@example.org')).toMatchObject({
+      reason: 'hard-bounce',
+      source: 'smtp',
+      detail: expect.stringMatching(/550/),
+    });
+    expect((await t.ctx.suppressions.list()).map((s) => s.email).sort()).toEqual([
+      'reader0@example.org',
+      'reader2@example.org',
+    ]);
+  });
+
   it('451 then 250: throttled, then one mail after a retry', async () => {
     let first = true;
     const { editionId, ids, progress } = await deliver(1, {
