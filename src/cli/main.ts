@@ -15,6 +15,7 @@ import { statusCommand } from './commands/status.js';
 import { resendCommand, type ResendFlags } from './commands/resend.js';
 import { dkimCommand } from './commands/dkim.js';
 import { suppressionsCommand } from './commands/suppressions.js';
+import { inboundCommand } from './commands/inbound.js';
 
 /** commander wiring for the commands of the README, nothing else: each command lives in src/cli/commands/. */
 const program = new Command('gazette')
@@ -104,6 +105,15 @@ program
   .command('dkim')
   .description('print the DNS TXT record(s) to publish for the configured DKIM key(s)')
   .action(() => dkimCommand(config()));
+
+program
+  .command('inbound')
+  .description('SMTP listener for BOUNCE_DOMAIN: DSN bounces and ARF complaints (INBOUND_PORT)')
+  .option('--port <n>', 'listen on this port (default INBOUND_PORT, 2525)', (v) =>
+    positiveInt(v, '--port'),
+  )
+  .option('--list', 'print the reports it could not act on, newest first, and exit')
+  .action((opts: { port?: number; list?: boolean }) => inboundCommand(config(), opts));
 
 function positiveInt(value: string, name: string): number {
   const n = Number(value);

@@ -143,6 +143,7 @@ const schema = z
     DKIM_ED25519_SELECTOR: optional(hostname),
     DKIM_ED25519_KEY_FILE: optional(z.string().min(1)),
     BOUNCE_DOMAIN: optional(hostname),
+    INBOUND_PORT: int(0, 65_535, 2525),
   })
   .superRefine((env, ctx) => {
     const pair = (
@@ -248,6 +249,8 @@ export interface Config {
   readonly dkim?: DkimSettings;
   /** VERP: each copy's envelope sender is `bounces+<token>@bounceDomain`. */
   readonly bounceDomain?: string;
+  /** `gazette inbound`'s SMTP port (on HOST). */
+  readonly inboundPort: number;
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -314,6 +317,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         })
       : undefined,
     bounceDomain: e.BOUNCE_DOMAIN,
+    inboundPort: e.INBOUND_PORT,
   });
 }
 

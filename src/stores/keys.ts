@@ -28,6 +28,8 @@ export function createKeys(prefix: string) {
     audit: `${db}:audit`,
     /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
     suppressions: `${db}:suppressions`,
+    /** Inbound reports nobody could act on, newest first (stores/inbound.ts). */
+    inboundKept: `${db}:inbound:kept`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */
