@@ -92,12 +92,21 @@ export async function handleInbound(
   const outcomes: InboundOutcome[] = [];
   for (const r of report.recipients) {
     const kind = bounceKind(r);
-    if (kind !== 'hard') {
-      // Delayed, delivered or relayed notices are no bounce; a soft bounce is logged only.
+    if (kind === undefined) {
+      // Delayed, delivered or relayed notices are no bounce.
       outcomes.push({ kind: 'ignored', why: `${r.action} ${r.status}` });
       continue;
     }
     const m = await match(r.finalRecipient);
+    if (kind === 'soft' && m.email) {
+      const soft = await deps.suppressions.softBounce(m.email, 'dsn', {
+        detail: `${r.status}${r.diagnostic ? ` ${r.diagnostic}` : ''}`,
+        now,
+      });
+      if (soft.suppressed && m.sub) await deps.subscribers.markBounced(m.sub.id, now);
+      outcomes.push({ kind: 'ignored', why: `soft bounce ${r.status}, score ${soft.score}` });
+      continue;
+    }
     if (!m.email) {
       outcomes.push(...(await keep(`bounce for no recipient we know (${r.status})`)));
       continue;

@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { lookupEmail } from '../domain/subscribers/validate.js';
 import type { Redis } from '../runtime/redis.js';
 import { createKeys } from './keys.js';
+import { loadScript } from './scripts.js';
+
+/** Soft bounces an address may collect, decayed, before it is suppressed. */
+const SOFT_BOUNCE_LIMIT = 3;
+const SOFT_BOUNCE_HALF_LIFE_S = 7 * 24 * 3600;
 
 /** Why an address gets no more mail. */
 export const SUPPRESSION_REASONS = ['hard-bounce', 'soft-bounce', 'complaint', 'manual'] as const;
@@ -32,7 +37,9 @@ const Wire = z.object({
  * removes it.
  */
 export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const key = createKeys(prefix).suppressions;
+  const keys = createKeys(prefix);
+  const key = keys.suppressions;
+  const softBounceScript = loadScript(redis, 'soft-bounce');
   const decode = (email: string, raw: string | null | undefined): Suppression | undefined => {
     if (!raw) return undefined;
     const w = Wire.safeParse(JSON.parse(raw));
@@ -45,23 +52,46 @@ export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix
       ...(w.data.d ? { detail: w.data.d } : {}),
     };
   };
+  /** Suppresses the address; a later reason replaces an earlier one. */
+  const add = async (
+    email: string,
+    reason: SuppressionReason,
+    source: string,
+    opts: { detail?: string; now?: Date } = {},
+  ): Promise<Suppression> => {
+    const address = lookupEmail(email);
+    const wire = {
+      r: reason,
+      s: source,
+      t: (opts.now ?? new Date()).toISOString(),
+      ...(opts.detail ? { d: opts.detail.slice(0, 500) } : {}),
+    };
+    await redis.hset(key, address, JSON.stringify(wire));
+    return decode(address, JSON.stringify(wire))!;
+  };
   return {
-    /** Suppresses the address; a later reason replaces an earlier one. */
-    async add(
+    add,
+    /**
+     * One soft bounce (a failed 4.x.x DSN): counted in a score that halves every week; past
+     * SOFT_BOUNCE_LIMIT the address is suppressed (`soft-bounce`). A mailbox full for a day is
+     * not suppressed; one that has been failing for weeks is. Returns the score and whether it
+     * suppressed the address.
+     */
+    async softBounce(
       email: string,
-      reason: SuppressionReason,
       source: string,
       opts: { detail?: string; now?: Date } = {},
-    ): Promise<Suppression> {
-      const address = lookupEmail(email);
-      const wire = {
-        r: reason,
-        s: source,
-        t: (opts.now ?? new Date()).toISOString(),
-        ...(opts.detail ? { d: opts.detail.slice(0, 500) } : {}),
-      };
-      await redis.hset(key, address, JSON.stringify(wire));
-      return decode(address, JSON.stringify(wire))!;
+    ): Promise<{ score: number; suppressed: boolean }> {
+      const now = opts.now ?? new Date();
+      const score = Number(
+        await softBounceScript.run(
+          [keys.softBounces],
+          [lookupEmail(email), Math.floor(now.getTime() / 1000), SOFT_BOUNCE_HALF_LIFE_S],
+        ),
+      );
+      if (score < SOFT_BOUNCE_LIMIT) return { score, suppressed: false };
+      await add(email, 'soft-bounce', source, { ...opts, now });
+      return { score, suppressed: true };
     },
     /** True when the address was on the list. */
     async remove(email: string): Promise<boolean> {
