@@ -6,6 +6,7 @@ import { createRedis, waitForRedis, type Redis } from '../runtime/redis.js';
 import { createArticleStore, type ArticleStore } from '../stores/articles.js';
 import { createDeliveryStore, type DeliveryStore } from '../stores/deliveries.js';
 import { createEditionStore, type EditionStore } from '../stores/editions.js';
+import { createInboundStore, type InboundStore } from '../stores/inbound.js';
 import { createSuppressionStore, type SuppressionStore } from '../stores/suppressions.js';
 import { createSubscriberStore, type SubscriberStore } from '../stores/subscribers/index.js';
 
@@ -20,6 +21,8 @@ export interface Context {
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
   suppressions: SuppressionStore;
+  /** What `gazette inbound` kept, and complaints per edition. */
+  inbound: InboundStore;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function createContext(
     deliveries: createDeliveryStore({ redis, prefix }),
     subscribers: createSubscriberStore({ redis, prefix }),
     suppressions: createSuppressionStore({ redis, prefix }),
+    inbound: createInboundStore({ redis, prefix }),
     async close() {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -2,7 +2,6 @@ import { parseVerpAddress } from '../domain/mail/verp.js';
 import { bounceKind, parseReport, type InboundReport } from '../domain/mail/reports.js';
 import { MalformedReportError, errorMessage } from '../runtime/errors.js';
 import type { Context } from './context.js';
-import type { InboundStore } from '../stores/inbound.js';
 
 export interface InboundEnvelope {
   from: string;
@@ -16,9 +15,13 @@ export type InboundOutcome =
   | { kind: 'ignored'; why: string }
   | { kind: 'kept'; why: string };
 
-type Deps = Pick<Context, 'config' | 'log' | 'subscribers' | 'suppressions' | 'deliveries'> & {
-  inbound: InboundStore;
-};
+type Deps = Pick<
+  Context,
+  'config' | 'log' | 'subscribers' | 'suppressions' | 'deliveries' | 'inbound'
+>;
+
+/** Gmail's and Yahoo's line for bulk senders is 0.3%; warn well before it. */
+const COMPLAINT_WARN_RATE = 0.001;
 
 /** `<32 hex>.<edition>@domain` (domain/mail/ids.ts) → the edition. */
 function editionOfMessageId(messageId: string | undefined): string | undefined {
@@ -78,6 +81,16 @@ export async function handleInbound(
       now,
     });
     if (m.sub) await deps.subscribers.unsubscribe(m.sub.id, now);
+    if (m.editionId) {
+      const complaints = await deps.inbound.countComplaint(m.editionId);
+      const c = await deps.deliveries.counts(m.editionId);
+      const rate = complaints / Math.max(1, c.sent + c.bounced);
+      if (rate > COMPLAINT_WARN_RATE)
+        deps.log.warn(
+          { edition: m.editionId, complaints, rate },
+          'complaints passed 0.1% of an edition: receivers start filtering at 0.3%',
+        );
+    }
     deps.log.info({ email: m.email, edition: m.editionId }, 'complaint: suppressed');
     return [
       {

@@ -16,7 +16,8 @@ const KEEP = 1000;
 
 /** One capped list (newest first, the last KEEP): a single key, so LPUSH and LTRIM in one MULTI. */
 export function createInboundStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const key = createKeys(prefix).inboundKept;
+  const keys = createKeys(prefix);
+  const key = keys.inboundKept;
   return {
     async keep(report: KeptReport): Promise<void> {
       await redis
@@ -24,6 +25,12 @@ export function createInboundStore({ redis, prefix }: { redis: Redis; prefix: st
         .lpush(key, JSON.stringify(report))
         .ltrim(key, 0, KEEP - 1)
         .exec();
+    },
+    /** One more complaint about an edition; the count so far. */
+    countComplaint: (editionId: string): Promise<number> =>
+      redis.incr(keys.editionComplaints(editionId)),
+    async complaints(editionId: string): Promise<number> {
+      return Number((await redis.get(keys.editionComplaints(editionId))) ?? 0);
     },
     async list(): Promise<KeptReport[]> {
       return (await redis.lrange(key, 0, -1)).map((s) => JSON.parse(s) as KeptReport);

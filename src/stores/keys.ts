@@ -30,6 +30,8 @@ export function createKeys(prefix: string) {
     suppressions: `${db}:suppressions`,
     /** Inbound reports nobody could act on, newest first (stores/inbound.ts). */
     inboundKept: `${db}:inbound:kept`,
+    /** ARF complaints counted against an edition. */
+    editionComplaints: (edition: string) => `${db}:edition:${edition}:complaints`,
     /** Decaying soft-bounce scores by address (stores/scripts/soft-bounce.lua). */
     softBounces: `${db}:suppressions:soft-bounces`,
     /** Refused admin attempts per client address (a prefix: the address follows). */

@@ -1,9 +1,9 @@
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleInbound } from '../../src/operations/inbound.js';
+import { statusReport } from '../../src/operations/status.js';
 import { waitForEdition } from '../../src/operations/progress.js';
 import { startInboundServer, type InboundServer } from '../../src/runtime/smtp/inbound.js';
-import { createInboundStore } from '../../src/stores/inbound.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
@@ -68,12 +68,12 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
     const messageId = (i: number) =>
       /^Message-ID: (.+)$/m.exec(copy(i).raw.toString('latin1'))![1]!.trim();
 
-    const inbound = createInboundStore({ redis: t.ctx.redis, prefix: t.config.prefix });
+    const inbound = t.ctx.inbound;
     server = await startInboundServer({
       host: '127.0.0.1',
       port: 0,
       domain: 'bounces.news.example',
-      onMessage: (msg) => handleInbound({ ...t.ctx, inbound }, msg.raw, msg),
+      onMessage: (msg) => handleInbound(t.ctx, msg.raw, msg),
     });
     const client = nodemailer.createTransport({
       host: '127.0.0.1',
@@ -134,6 +134,9 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
       lastError: expect.stringMatching(/^DSN: 5\.1\.1/),
     });
     expect(await t.ctx.deliveries.get(editionId, ids[1]!)).toMatchObject({ state: 'sent' });
+    // status --json: per edition, the bounce and complaint rates over the 5 copies that left.
+    const [status] = (await statusReport(t.ctx, editionId)).editions;
+    expect(status!.rates).toEqual({ complaints: 2, bounceRate: 0.2, complaintRate: 0.4 });
     const kept = await inbound.list();
     expect(kept).toEqual([
       expect.objectContaining({ reason: expect.stringMatching(/^malformed/) }),

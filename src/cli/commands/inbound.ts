@@ -3,7 +3,6 @@ import { ConfigError, errorMessage } from '../../runtime/errors.js';
 import { createContext } from '../../operations/context.js';
 import { handleInbound } from '../../operations/inbound.js';
 import { startInboundServer } from '../../runtime/smtp/inbound.js';
-import { createInboundStore } from '../../stores/inbound.js';
 
 /** `gazette inbound [--port N] [--list]`: the bounce and complaint listener, or what it kept. */
 export async function inboundCommand(
@@ -11,7 +10,7 @@ export async function inboundCommand(
   opts: { port?: number; list?: boolean },
 ): Promise<void> {
   const ctx = await createContext(config);
-  const inbound = createInboundStore({ redis: ctx.redis, prefix: config.prefix });
+  const { inbound } = ctx;
   if (opts.list) {
     try {
       for (const r of await inbound.list()) {
@@ -31,7 +30,7 @@ export async function inboundCommand(
     port: opts.port ?? config.inboundPort,
     domain: config.bounceDomain,
     onMessage: async (msg) => {
-      const outcomes = await handleInbound({ ...ctx, inbound }, msg.raw, msg);
+      const outcomes = await handleInbound(ctx, msg.raw, msg);
       ctx.log.debug({ outcomes }, 'inbound message');
     },
     onError: (err) => ctx.log.warn({ err: errorMessage(err) }, 'inbound'),
