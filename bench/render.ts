@@ -4,6 +4,9 @@
  *   npx tsx bench/render.ts      (or `npm run bench -- --only render`)
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import DKIM from 'nodemailer/lib/dkim/index.js';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type { DkimKey } from '../src/runtime/dkim-keys.js';
@@ -45,6 +48,24 @@ function benchKeys(): { rsa: DkimKey; ed25519: DkimKey } {
       selector: 'bench-ed',
       privateKey: generateKeyPairSync('ed25519').privateKey,
     },
+  };
+}
+
+/** DKIM_* for workers started by the pipeline bench: the same kind of keys, as files. */
+export async function benchDkimEnv(): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'gazette-bench-dkim-'));
+  const keys = benchKeys();
+  const write = async (name: string, key: DkimKey) => {
+    const file = join(dir, name);
+    await writeFile(file, key.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    return file;
+  };
+  return {
+    DKIM_DOMAIN: 'news.example',
+    DKIM_SELECTOR: 'bench',
+    DKIM_PRIVATE_KEY_FILE: await write('rsa.pem', keys.rsa),
+    DKIM_ED25519_SELECTOR: 'bench-ed',
+    DKIM_ED25519_KEY_FILE: await write('ed25519.pem', keys.ed25519),
   };
 }
 
