@@ -19,6 +19,7 @@ import { fanoutBench, type FanoutResult, type SendRun } from './fanout.js';
 import { feedBench, type FeedResult, type LoadRun } from './feed.js';
 import { renderBench, type RenderResult } from './render.js';
 import { hasPostfix } from './sink.js';
+import { benchDkimEnv } from './render.js';
 
 const BENCHES = ['fanout', 'render', 'feed'] as const;
 type Bench = (typeof BENCHES)[number];
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'feed-seconds': { type: 'string', default: '5' },
     'feed-connections': { type: 'string', default: '50' },
     'cpu-prof': { type: 'boolean', default: false },
+    dkim: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     'worker-node-options': { type: 'string' },
     'profile-dir': { type: 'string', default: resolve(import.meta.dirname, 'profiles') },
@@ -56,6 +58,7 @@ if (values.help) {
   --feed-connections N   (default 50)
   --tsx                  run gazette from the sources through tsx (default: compiled by tsc, as deployed)
   --worker-node-options=OPTS  node options for the workers, e.g. --worker-node-options=--max-old-space-size=128
+  --dkim                 the workers sign every copy (fresh RSA-2048 and Ed25519 keys)
   --cpu-prof             write V8 CPU profiles of the worker and baseline children
   --profile-dir DIR      where (default bench/profiles); read them with: npx tsx bench/profile.ts FILE
   --json                 one JSON document on stdout instead of the tables
@@ -81,6 +84,7 @@ const workerEnv = Object.fromEntries(
     .filter((k) => process.env[k])
     .map((k) => [k, process.env[k]!]),
 );
+if (values.dkim) Object.assign(workerEnv, await benchDkimEnv());
 
 const machine = {
   cores: cpus().length,
@@ -329,6 +333,26 @@ function printTables(): void {
           'nodemailer MailComposer build, per recipient',
           `${render.nodemailerBuild.toFixed(0)} µs`,
           vs(render.nodemailerBuild),
+        ],
+        [
+          'renderRaw + DKIM RSA-2048, per recipient',
+          `${render.dkim.rsa.toFixed(0)} µs`,
+          vs(render.dkim.rsa),
+        ],
+        [
+          'renderRaw + DKIM Ed25519, per recipient',
+          `${render.dkim.ed25519.toFixed(0)} µs`,
+          vs(render.dkim.ed25519),
+        ],
+        [
+          'renderRaw + DKIM RSA-2048 and Ed25519, per recipient',
+          `${render.dkim.both.toFixed(0)} µs`,
+          vs(render.dkim.both),
+        ],
+        [
+          'renderRaw + nodemailer DKIM (RSA-2048), per recipient',
+          `${render.nodemailerDkim.toFixed(0)} µs`,
+          vs(render.nodemailerDkim),
         ],
       ],
     );

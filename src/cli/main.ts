@@ -13,6 +13,9 @@ import { serveCommand } from './commands/serve.js';
 import { sendCommand, type SendFlags } from './commands/send.js';
 import { statusCommand } from './commands/status.js';
 import { resendCommand, type ResendFlags } from './commands/resend.js';
+import { dkimCommand } from './commands/dkim.js';
+import { suppressionsCommand } from './commands/suppressions.js';
+import { inboundCommand } from './commands/inbound.js';
 
 /** commander wiring for the commands of the README, nothing else: each command lives in src/cli/commands/. */
 const program = new Command('gazette')
@@ -39,6 +42,7 @@ program
   .action((paths: string[]) => ingestCommand(paths, config()));
 
 program.addCommand(subscribersCommand(config));
+program.addCommand(suppressionsCommand(config));
 
 program
   .command('build')
@@ -96,6 +100,20 @@ program
   .option('--uncertain', 'every recipient whose delivery may or may not have happened')
   .option('--reason <text>', 'why, for the audit list')
   .action((edition: string, flags: ResendFlags) => resendCommand(config(), edition, flags));
+
+program
+  .command('dkim')
+  .description('print the DNS TXT record(s) to publish for the configured DKIM key(s)')
+  .action(() => dkimCommand(config()));
+
+program
+  .command('inbound')
+  .description('SMTP listener for BOUNCE_DOMAIN: DSN bounces and ARF complaints (INBOUND_PORT)')
+  .option('--port <n>', 'listen on this port (default INBOUND_PORT, 2525)', (v) =>
+    positiveInt(v, '--port'),
+  )
+  .option('--list', 'print the reports it could not act on, newest first, and exit')
+  .action((opts: { port?: number; list?: boolean }) => inboundCommand(config(), opts));
 
 function positiveInt(value: string, name: string): number {
   const n = Number(value);

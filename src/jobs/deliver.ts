@@ -10,6 +10,7 @@ import type {
   TransitionStep,
 } from '../stores/deliveries.js';
 import type { Subscriber } from '../stores/subscribers/index.js';
+import type { Suppression } from '../stores/suppressions.js';
 import type { EditionMessages } from './deliver/messages.js';
 import { Lane } from './deliver/lane.js';
 import { DeliverJobSchema, type DeliverJob } from './payloads.js';
@@ -41,6 +42,8 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
       deps.subscribers.getMany(subscriberIds),
       deps.deliveries.getMany(editionId, subscriberIds),
     ]);
+    // The suppression list, read once per batch (one HMGET), just before sending.
+    const suppressed = await deps.suppressions.getMany(subs.map((s) => s?.email ?? ''));
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result: DeliverJobResult = { sent: 0, bounced: 0, failed: 0, uncertain: 0, skipped: 0 };
     let retry: TransientDeliveryError | undefined;
@@ -58,6 +61,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
           job,
           subscriberIds[i]!,
           subs[i],
+          suppressed[i],
           records[i],
           messages,
           lastTry,
@@ -141,6 +145,7 @@ async function deliverOne(
   job: Job<DeliverJob>,
   id: string,
   sub: Subscriber | undefined,
+  suppression: Suppression | undefined,
   rec: DeliveryRecord | undefined,
   messages: EditionMessages,
   lastTry: boolean,
@@ -160,6 +165,12 @@ async function deliverOne(
   if (rec.state !== 'queued') return 'skipped';
   if (!sub || sub.status !== 'active') {
     await move(['queued'], 'failed', { lastError: `subscriber is ${sub?.status ?? 'gone'}` });
+    return 'failed';
+  }
+  if (suppression) {
+    await move(['queued'], 'failed', {
+      lastError: `suppressed: ${suppression.reason} (${suppression.source}, ${suppression.at})`,
+    });
     return 'failed';
   }
   // `sending` must mean "on a pool connection now": a claim waits for a free connection, so a
@@ -239,6 +250,10 @@ async function deliverOne(
     if (err instanceof PermanentDeliveryError) {
       await move(['sending'], 'bounced', { lastError: err.message, messageId: mail.messageId });
       await deps.subscribers.markBounced(id);
+      await deps.suppressions.add(sub.email, 'hard-bounce', 'smtp', {
+        detail: err.message,
+        now: deps.now(),
+      });
       return 'bounced';
     }
     if (err instanceof UncertainDeliveryError) {

@@ -2,6 +2,7 @@ import type { Config } from '../runtime/config.js';
 import { createMessageSource } from './deliver/messages.js';
 import type { JobDeps } from './registry.js';
 import { createSlots } from './deliver/semaphore.js';
+import { loadDkimKeys } from '../runtime/dkim-keys.js';
 import { securityWarnings } from '../runtime/warnings.js';
 import {
   createOutboxTransport,
@@ -28,7 +29,14 @@ export function createTransport(config: Config): MailTransport {
 export function createJobDeps(
   ctx: Pick<
     JobDeps,
-    'config' | 'log' | 'queues' | 'articles' | 'editions' | 'deliveries' | 'subscribers'
+    | 'config'
+    | 'log'
+    | 'queues'
+    | 'articles'
+    | 'editions'
+    | 'deliveries'
+    | 'subscribers'
+    | 'suppressions'
   >,
   overrides: { transport?: MailTransport; now?: () => Date } = {},
 ): JobDeps {
@@ -41,8 +49,13 @@ export function createJobDeps(
     editions: ctx.editions,
     deliveries: ctx.deliveries,
     subscribers: ctx.subscribers,
+    suppressions: ctx.suppressions,
     transport: overrides.transport ?? createTransport(ctx.config),
-    messages: createMessageSource({ editions: ctx.editions, config: ctx.config }),
+    messages: createMessageSource({
+      editions: ctx.editions,
+      config: ctx.config,
+      dkim: loadDkimKeys(ctx.config.dkim),
+    }),
     now: overrides.now ?? (() => new Date()),
     sendSlots: createSlots(ctx.config.smtp.poolSize),
   };

@@ -8,6 +8,7 @@ import type { Queues } from './queues.js';
 import type { ArticleStore } from '../stores/articles.js';
 import type { DeliveryStore } from '../stores/deliveries.js';
 import type { EditionStore } from '../stores/editions.js';
+import type { SuppressionStore } from '../stores/suppressions.js';
 import type { SubscriberStore } from '../stores/subscribers/index.js';
 import type { EditionMessages } from './deliver/messages.js';
 
@@ -20,6 +21,8 @@ export interface JobDeps {
   editions: EditionStore;
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
+  /** Checked before every send; a hard bounce in the session adds to it. */
+  suppressions: SuppressionStore;
   transport: MailTransport;
   /** The prepared message of an edition (compiled once per process and edition). */
   messages(editionId: string): Promise<EditionMessages>;

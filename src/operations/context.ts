@@ -1,10 +1,13 @@
 import type { Config } from '../runtime/config.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import { createQueues, type Queues } from '../jobs/queues.js';
+import { loadDkimKeys } from '../runtime/dkim-keys.js';
 import { createRedis, waitForRedis, type Redis } from '../runtime/redis.js';
 import { createArticleStore, type ArticleStore } from '../stores/articles.js';
 import { createDeliveryStore, type DeliveryStore } from '../stores/deliveries.js';
 import { createEditionStore, type EditionStore } from '../stores/editions.js';
+import { createInboundStore, type InboundStore } from '../stores/inbound.js';
+import { createSuppressionStore, type SuppressionStore } from '../stores/suppressions.js';
 import { createSubscriberStore, type SubscriberStore } from '../stores/subscribers/index.js';
 
 /** What a command that talks to Redis needs; built once per process, closed once. */
@@ -17,6 +20,9 @@ export interface Context {
   editions: EditionStore;
   deliveries: DeliveryStore;
   subscribers: SubscriberStore;
+  suppressions: SuppressionStore;
+  /** What `gazette inbound` kept, and complaints per edition. */
+  inbound: InboundStore;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,9 @@ export async function createContext(
   config: Config,
   log: Logger = createLogger({ level: config.logLevel }),
 ): Promise<Context> {
+  // A bad DKIM key file fails here, before a connection is open that would keep the process up;
+  // the sending commands read the keys again in createJobDeps (jobs/deps.ts).
+  loadDkimKeys(config.dkim);
   const redis = createRedis(config.redis.target);
   try {
     await waitForRedis(redis, config.redis.target);
@@ -47,6 +56,8 @@ export async function createContext(
     editions: createEditionStore({ redis, prefix }),
     deliveries: createDeliveryStore({ redis, prefix }),
     subscribers: createSubscriberStore({ redis, prefix }),
+    suppressions: createSuppressionStore({ redis, prefix }),
+    inbound: createInboundStore({ redis, prefix }),
     async close() {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -16,11 +16,15 @@ export interface StatusReport {
     articles: number;
     sends: number;
     deliveries: Record<DeliveryState, number> & { total: number };
+    /** Bounces (in the session or by DSN) and ARF complaints, over the copies that left. */
+    rates: { complaints: number; bounceRate: number; complaintRate: number };
   }[];
 }
 
+const ratio = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1e6) / 1e6);
+
 export async function statusReport(
-  ctx: Pick<Context, 'queues' | 'editions' | 'deliveries'>,
+  ctx: Pick<Context, 'queues' | 'editions' | 'deliveries' | 'inbound'>,
   editionId?: string,
   recent = 5,
 ): Promise<StatusReport> {
@@ -47,6 +51,9 @@ export async function statusReport(
   for (const id of ids) {
     const e = await ctx.editions.get(id);
     if (!e) throw new NotFoundError(`no edition "${id}"`);
+    const deliveries = await ctx.deliveries.counts(id);
+    const complaints = await ctx.inbound.complaints(id);
+    const left = deliveries.sent + deliveries.bounced;
     editions.push({
       id,
       createdAt: e.createdAt,
@@ -54,7 +61,12 @@ export async function statusReport(
       status: e.status,
       articles: e.articleIds.length,
       sends: e.sends,
-      deliveries: await ctx.deliveries.counts(id),
+      deliveries,
+      rates: {
+        complaints,
+        bounceRate: ratio(deliveries.bounced, left),
+        complaintRate: ratio(complaints, left),
+      },
     });
   }
   return { queues, editions };

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { DkimSettings } from './dkim-keys.js';
 import { ConfigError } from './errors.js';
 import { parseHostPorts, parseSentinelUrl, type RedisTarget } from './redis.js';
 import { isTimeZone } from './tz.js';
@@ -85,6 +86,28 @@ const hostPorts = z
     return z.NEVER;
   });
 
+const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    'must be a domain name or DNS label',
+  );
+
+function mailFromDomain(mailFrom: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom;
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase();
+}
+
+/** DMARC's relaxed alignment: the From domain is the signing domain or under it. */
+function aligned(fromDomain: string, dkimDomain: string): boolean {
+  return fromDomain === dkimDomain || fromDomain.endsWith(`.${dkimDomain}`);
+}
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -156,6 +179,13 @@ const schema = z
     WORKER_LOCK_MS: int(1_000, 600_000, 30_000),
     WORKER_STALLED_MS: int(500, 600_000, 30_000),
     SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 20_000),
+    DKIM_DOMAIN: optional(hostname),
+    DKIM_SELECTOR: optional(hostname),
+    DKIM_PRIVATE_KEY_FILE: optional(z.string().min(1)),
+    DKIM_ED25519_SELECTOR: optional(hostname),
+    DKIM_ED25519_KEY_FILE: optional(z.string().min(1)),
+    BOUNCE_DOMAIN: optional(hostname),
+    INBOUND_PORT: int(0, 65_535, 2525),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_SENTINELS && env.REDIS_URL)
@@ -181,6 +211,39 @@ const schema = z
         code: 'custom',
         path: [env.REDIS_PASSWORD ? 'REDIS_PASSWORD' : 'REDIS_SENTINEL_PASSWORD'],
         message: 'is for REDIS_SENTINELS; with a URL, put the password in it',
+      });
+    const pair = (
+      a: 'DKIM_SELECTOR' | 'DKIM_ED25519_SELECTOR',
+      b: string | undefined,
+      bName: string,
+    ) => {
+      if (!env[a] !== !b)
+        ctx.addIssue({
+          code: 'custom',
+          path: [env[a] ? bName : a],
+          message: `is required with ${env[a] ? a : bName}`,
+        });
+    };
+    pair('DKIM_SELECTOR', env.DKIM_PRIVATE_KEY_FILE, 'DKIM_PRIVATE_KEY_FILE');
+    pair('DKIM_ED25519_SELECTOR', env.DKIM_ED25519_KEY_FILE, 'DKIM_ED25519_KEY_FILE');
+    const anyKey = env.DKIM_SELECTOR || env.DKIM_ED25519_SELECTOR;
+    if (anyKey && !env.DKIM_DOMAIN)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DKIM_DOMAIN'],
+        message: 'is required with a DKIM key',
+      });
+    if (env.DKIM_DOMAIN && !anyKey)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DKIM_DOMAIN'],
+        message: 'needs DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or the Ed25519 pair)',
+      });
+    if (env.DKIM_DOMAIN && !aligned(mailFromDomain(env.MAIL_FROM), env.DKIM_DOMAIN))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DKIM_DOMAIN'],
+        message: `must be MAIL_FROM's domain or a parent of it, or DMARC fails (From: ${mailFromDomain(env.MAIL_FROM)})`,
       });
     if (env.NODE_ENV === 'production' && !env.SECRET) {
       ctx.addIssue({
@@ -257,6 +320,12 @@ export interface Config {
   readonly worker: { readonly lockDuration: number; readonly stalledInterval: number };
   /** How long a stopping process lets in-flight jobs and requests finish. */
   readonly shutdownTimeoutMs: number;
+  /** DKIM keys to sign every copy with (the files are read by runtime/dkim-keys.ts at start). */
+  readonly dkim?: DkimSettings;
+  /** VERP: each copy's envelope sender is `bounces+<token>@bounceDomain`. */
+  readonly bounceDomain?: string;
+  /** `gazette inbound`'s SMTP port (on HOST). */
+  readonly inboundPort: number;
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -308,6 +377,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     concurrency: e.WORKER_CONCURRENCY,
     worker: Object.freeze({ lockDuration: e.WORKER_LOCK_MS, stalledInterval: e.WORKER_STALLED_MS }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    dkim: e.DKIM_DOMAIN
+      ? Object.freeze({
+          domain: e.DKIM_DOMAIN,
+          ...(e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY_FILE
+            ? {
+                rsa: Object.freeze({ selector: e.DKIM_SELECTOR, keyFile: e.DKIM_PRIVATE_KEY_FILE }),
+              }
+            : {}),
+          ...(e.DKIM_ED25519_SELECTOR && e.DKIM_ED25519_KEY_FILE
+            ? {
+                ed25519: Object.freeze({
+                  selector: e.DKIM_ED25519_SELECTOR,
+                  keyFile: e.DKIM_ED25519_KEY_FILE,
+                }),
+              }
+            : {}),
+        })
+      : undefined,
+    bounceDomain: e.BOUNCE_DOMAIN,
+    inboundPort: e.INBOUND_PORT,
   });
 }
 

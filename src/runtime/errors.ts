@@ -77,3 +77,8 @@ export class InvalidTokenError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** Inbound mail that is neither a DSN (RFC 3464) nor an ARF report (RFC 5965) we can read. */
+export class MalformedReportError extends Error {
+  override readonly name = 'MalformedReportError';
+}

@@ -31,6 +31,14 @@ export function createKeys(prefix: string) {
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
     audit: `${db}:audit`,
+    /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
+    suppressions: `${db}:suppressions`,
+    /** Inbound reports nobody could act on, newest first (stores/inbound.ts). */
+    inboundKept: `${db}:inbound:kept`,
+    /** ARF complaints counted against an edition. */
+    editionComplaints: (edition: string) => `${db}:edition:${edition}:complaints`,
+    /** Decaying soft-bounce scores by address (stores/scripts/soft-bounce.lua). */
+    softBounces: `${db}:suppressions:soft-bounces`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */

@@ -14,6 +14,7 @@ export type ScriptName =
   | 'remove-subscriber'
   | 'set-subscriber-field'
   | 'set-subscriber-status'
+  | 'soft-bounce'
   | 'transition-delivery'
   | 'upsert-subscribers';
 

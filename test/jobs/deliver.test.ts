@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitForEdition } from '../../src/operations/progress.js';
-import { startSmtpSink, type SinkOptions, type SmtpSink } from '../helpers/smtp.js';
-import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { parseVerpAddress } from '../../src/domain/mail/verp.js';
+import { rawHeader, startSmtpSink, type SinkOptions, type SmtpSink } from '../helpers/smtp.js';
+import { sampleWire, TEST_SECRET, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
 describe('delivery against a real SMTP server', () => {
   let t: TestPipeline;
@@ -34,6 +35,57 @@ describe('delivery against a real SMTP server', () => {
     const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
     return { editionId, ids, progress };
   }
+
+  it('BOUNCE_DOMAIN: each copy has its own VERP envelope sender, naming its edition and reader', async () => {
+    const { editionId, ids, progress } = await deliver(
+      3,
+      {},
+      { BOUNCE_DOMAIN: 'bounces.news.example' },
+    );
+    expect(progress).toMatchObject({ sent: 3 });
+    const named = sink.received.map((m) => ({
+      to: m.to[0],
+      ...parseVerpAddress(m.from, TEST_SECRET),
+    }));
+    expect(named.sort((a, b) => a.to!.localeCompare(b.to!))).toEqual(
+      ids.map((subscriberId, i) => ({ to: `reader${i}@example.org`, editionId, subscriberId })),
+    );
+    for (const m of sink.received) expect(m.from).toMatch(/@bounces\.news\.example$/);
+    const [mail] = await sink.parsed();
+    expect(rawHeader(mail!, 'Feedback-ID')).toMatch(
+      new RegExp(`^${editionId}:gazette\\.news\\.example:gazette:news\\.example$`),
+    );
+  });
+
+  it('the suppression list is checked before every send; a 550 adds its address to it', async () => {
+    sink = await startSmtpSink({
+      onRcpt: (address) =>
+        address.startsWith('reader2@') ? { code: 550, message: '5.1.1 No such user' } : undefined,
+    });
+    t = await testPipeline({ SMTP_URL: sink.url, SMTP_TIMEOUT_MS: '2000' });
+    const ids = await t.addSubscribers(3);
+    await t.ctx.suppressions.add('Reader0@example.org', 'complaint', 'arf');
+    await t.writeArticle('harbour.txt', sampleWire('The harbour reopened on Monday.'));
+    t.startWorkers();
+    const editionId = await t.publish();
+    const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 15_000, intervalMs: 50 });
+    expect(progress).toMatchObject({ sent: 1, bounced: 1, failed: 1 });
+    expect(sink.received.map((m) => m.to[0])).toEqual(['reader1@example.org']);
+    expect(await t.ctx.deliveries.get(editionId, ids[0]!)).toMatchObject({
+      state: 'failed',
+      attempts: 0,
+      lastError: expect.stringMatching(/^suppressed: complaint \(arf, /),
+    });
+    expect(await t.ctx.suppressions.get('reader2@example.org')).toMatchObject({
+      reason: 'hard-bounce',
+      source: 'smtp',
+      detail: expect.stringMatching(/550/),
+    });
+    expect((await t.ctx.suppressions.list()).map((s) => s.email).sort()).toEqual([
+      'reader0@example.org',
+      'reader2@example.org',
+    ]);
+  });
 
   it('451 then 250: throttled, then one mail after a retry', async () => {
     let first = true;

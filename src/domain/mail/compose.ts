@@ -14,6 +14,8 @@ import {
   parseMailbox,
   unstructuredHeader,
 } from './headers.js';
+import type { DkimKey } from '../../runtime/dkim-keys.js';
+import { createDkimSigner, type DkimSigner } from './dkim.js';
 import { listIdFor, messageIdFor } from './ids.js';
 import type { RecipientLinks } from './links.js';
 import { encodeQpChunk } from './qp.js';
@@ -25,6 +27,10 @@ export interface ComposeOptions {
   /** MAIL_FROM: `Name <address>` or `address`. */
   from: string;
   siteName: string;
+  /** Keys every copy is signed with (none: unsigned). */
+  dkim?: readonly DkimKey[];
+  /** The last field of Feedback-ID (Gmail's sender id); absent: no Feedback-ID header. */
+  feedbackSender?: string;
 }
 
 export interface Recipient extends RecipientLinks {
@@ -40,11 +46,17 @@ export interface PreparedMessage {
   /** The SMTP envelope sender (MAIL_FROM's address). */
   readonly sender: string;
   readonly head: Buffer;
+  /** The shared headers after the reader's, and the empty line. */
   readonly tail: Buffer;
+  /** The body up to the text part's first byte. */
+  readonly bodyStart: Buffer;
   readonly text: SplitTemplate<Buffer>;
   readonly html: SplitTemplate<Buffer>;
   readonly between: Buffer;
   readonly end: Buffer;
+  /** The shared header lines, for DKIM. */
+  readonly headerLines: readonly string[];
+  readonly signer?: DkimSigner;
 }
 
 const CRLF = '\r\n';
@@ -58,29 +70,55 @@ export function prepareEditionMessage(
   const domain = domainOf(from.address);
   // `=_` never occurs in quoted-printable text, so the boundary cannot collide with a part.
   const boundary = `=_gz_${createHash('sha256').update(rendered.editionId).digest('hex').slice(0, 24)}`;
+  const listId = listIdFor(opts.siteName, domain);
   const head = `From: ${formatMailbox(from)}${CRLF}`;
-  const tail =
-    unstructuredHeader('Subject', rendered.subject) +
-    `MIME-Version: 1.0${CRLF}` +
+  const tailLines = [
+    unstructuredHeader('Subject', rendered.subject),
+    `MIME-Version: 1.0${CRLF}`,
     // Structured (phrase <id>): only the name may be encoded, never the id.
     foldWords('List-Id:', [
       ...encodePhrase(cleanLine(opts.siteName) || 'Digest').split(' '),
-      `<${listIdFor(opts.siteName, domain)}>`,
-    ]) +
-    `List-Unsubscribe-Post: List-Unsubscribe=One-Click${CRLF}` +
-    `Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}${CRLF}` +
-    partHead(boundary, 'text/plain');
+      `<${listId}>`,
+    ]),
+    `List-Unsubscribe-Post: List-Unsubscribe=One-Click${CRLF}`,
+    ...(opts.feedbackSender
+      ? [`Feedback-ID: ${feedbackId(rendered.editionId, listId, opts.feedbackSender)}${CRLF}`]
+      : []),
+    `Content-Type: multipart/alternative; boundary="${boundary}"${CRLF}`,
+  ];
+  const text = encodeParts(splitAtPlaceholders(rendered.text, rendered.placeholders));
+  const html = encodeParts(splitAtPlaceholders(rendered.html, rendered.placeholders));
+  const bodyStart = Buffer.from(partHead(boundary, 'text/plain'), 'latin1');
+  const between = Buffer.from(`${CRLF}${partHead(boundary, 'text/html')}`, 'latin1');
+  const end = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'latin1');
+  const signer = createDkimSigner(
+    opts.dkim ?? [],
+    [bodyStart, text.parts[0]!],
+    [...text.parts.slice(1), between, ...html.parts, end],
+  );
   return Object.freeze({
     editionId: rendered.editionId,
     domain,
     sender: from.address,
     head: Buffer.from(head, 'latin1'),
-    tail: Buffer.from(tail, 'latin1'),
-    text: encodeParts(splitAtPlaceholders(rendered.text, rendered.placeholders)),
-    html: encodeParts(splitAtPlaceholders(rendered.html, rendered.placeholders)),
-    between: Buffer.from(`${CRLF}${partHead(boundary, 'text/html')}`, 'latin1'),
-    end: Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'latin1'),
+    tail: Buffer.from(tailLines.join('') + CRLF, 'latin1'),
+    bodyStart,
+    text,
+    html,
+    between,
+    end,
+    headerLines: Object.freeze([head, ...tailLines]),
+    ...(signer ? { signer } : {}),
   });
+}
+
+/**
+ * Gmail's Feedback-ID (`a:b:c:SenderId`): complaint rates are reported per value of each field,
+ * so the edition and the list come first; every field is kept to characters that need no quoting.
+ */
+function feedbackId(editionId: string, listId: string, sender: string): string {
+  const field = (v: string) => v.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 60) || 'x';
+  return [field(editionId), field(listId), 'gazette', field(sender)].join(':');
 }
 
 /** Once per recipient: the complete RFC 5322 message, spliced from pre-encoded pieces. */
@@ -90,17 +128,27 @@ export function renderRaw(
   date: Date = new Date(),
 ): Buffer {
   const values = slotValues(recipient);
-  const perRecipient =
-    mailboxHeader('To', { name: recipient.name ?? undefined, address: recipient.email }) +
-    `Date: ${formatDate(date)}${CRLF}` +
-    `Message-ID: ${messageIdFor(prepared.editionId, recipient.subscriberId, prepared.domain)}${CRLF}` +
-    listUnsubscribe(recipient);
-  const chunks: Buffer[] = [prepared.head, Buffer.from(perRecipient, 'latin1'), prepared.tail];
-  splice(chunks, prepared.text, values.text);
-  chunks.push(prepared.between);
-  splice(chunks, prepared.html, values.html);
-  chunks.push(prepared.end);
-  return Buffer.concat(chunks);
+  const perRecipient = [
+    mailboxHeader('To', { name: recipient.name ?? undefined, address: recipient.email }),
+    `Date: ${formatDate(date)}${CRLF}`,
+    `Message-ID: ${messageIdFor(prepared.editionId, recipient.subscriberId, prepared.domain)}${CRLF}`,
+    listUnsubscribe(recipient),
+  ];
+  const body: Buffer[] = [prepared.bodyStart];
+  splice(body, prepared.text, values.text);
+  body.push(prepared.between);
+  splice(body, prepared.html, values.html);
+  body.push(prepared.end);
+  const headers = [prepared.head, Buffer.from(perRecipient.join(''), 'latin1'), prepared.tail];
+  if (prepared.signer) {
+    const signature = prepared.signer.sign(
+      [...prepared.headerLines, ...perRecipient],
+      { prefix: body.slice(0, 2), rest: body.slice(2) },
+      date,
+    );
+    headers.unshift(Buffer.from(signature, 'latin1'));
+  }
+  return Buffer.concat([...headers, ...body]);
 }
 
 /** `List-Unsubscribe: <https…>, <mailto…>` (RFC 2369 + RFC 8058), one header, both URIs. */

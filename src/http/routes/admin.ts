@@ -18,7 +18,7 @@ import { crossSiteReason } from '../same-origin.js';
 
 export type AdminContext = Pick<
   Context,
-  'config' | 'queues' | 'editions' | 'deliveries' | 'subscribers' | 'redis'
+  'config' | 'queues' | 'editions' | 'deliveries' | 'subscribers' | 'redis' | 'inbound'
 >;
 
 const RESEND_MODES = ['to-one', 'failed', 'uncertain', 'failed+uncertain', 'everyone'] as const;

@@ -5,6 +5,9 @@ import {
   messageIdFor,
   type PreparedMessage,
 } from '../../domain/mail/compose.js';
+import { domainOf, parseMailbox } from '../../domain/mail/headers.js';
+import { verpAddress } from '../../domain/mail/verp.js';
+import type { DkimKey } from '../../runtime/dkim-keys.js';
 import type { OutgoingMail } from '../../runtime/smtp/transport.js';
 import type { Config } from '../../runtime/config.js';
 import type { EditionStore } from '../../stores/editions.js';
@@ -23,10 +26,14 @@ export interface EditionMessages {
 export function createMessageSource({
   editions,
   config,
+  dkim = [],
 }: {
   editions: EditionStore;
   config: Config;
+  /** Loaded once at start (runtime/dkim-keys.ts); every copy carries one signature per key. */
+  dkim?: readonly DkimKey[];
 }) {
+  const feedbackSender = config.dkim?.domain ?? domainOf(parseMailbox(config.mailFrom).address);
   const cache = new Map<string, Promise<EditionMessages>>();
   const load = async (editionId: string): Promise<EditionMessages> => {
     const rendered = await editions.getRendered(editionId);
@@ -34,6 +41,8 @@ export function createMessageSource({
     const prepared: PreparedMessage = prepareEditionMessage(rendered, {
       from: config.mailFrom,
       siteName: config.siteName,
+      dkim,
+      feedbackSender,
     });
     return {
       editionId,
@@ -49,7 +58,9 @@ export function createMessageSource({
           date,
         );
         return {
-          from: prepared.sender,
+          from: config.bounceDomain
+            ? verpAddress(editionId, sub.id, config.bounceDomain, config.secret)
+            : prepared.sender,
           to: sub.email,
           raw,
           messageId: messageIdFor(editionId, sub.id, prepared.domain),
