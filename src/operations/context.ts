@@ -64,3 +64,13 @@ export async function createContext(
     },
   };
 }
+
+/** Runs `fn` with a context of its own and closes it after, whatever `fn` did. */
+export async function withContext<T>(config: Config, fn: (ctx: Context) => Promise<T>): Promise<T> {
+  const ctx = await createContext(config);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Config } from '../../runtime/config.js';
-import { createContext, type Context } from '../../operations/context.js';
+import { withContext, type Context } from '../../operations/context.js';
 import type { Subscriber } from '../../stores/subscribers/index.js';
 import { importSubscribersCsv, type ImportResult } from '../../operations/import-subscribers.js';
 import { createImportProgress } from '../import-progress.js';
@@ -11,14 +11,7 @@ export function subscribersCommand(config: () => Config): Command {
   const group = new Command('subscribers').description(
     'subscriber records: add, import a CSV, list, remove',
   );
-  const withContext = async (fn: (ctx: Context) => Promise<void>) => {
-    const ctx = await createContext(config());
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.close();
-    }
-  };
+  const run = (fn: (ctx: Context) => Promise<void>) => withContext(config(), fn);
 
   group
     .command('add')
@@ -27,7 +20,7 @@ export function subscribersCommand(config: () => Config): Command {
     .option('--name <name>', 'the name to greet them by')
     .option('--tz <zone>', 'IANA time zone, e.g. Europe/Paris (default: DIGEST_TZ)')
     .action((email: string, opts: { name?: string; tz?: string }) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const { subscriber: s, outcome } = await ctx.subscribers.add({
           email,
           name: opts.name,
@@ -45,7 +38,7 @@ export function subscribersCommand(config: () => Config): Command {
     .description('import a CSV with a header row: email (required), name, tz')
     .argument('<csv>', 'the file')
     .action((file: string) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const started = performance.now();
         const progress = createImportProgress(`importing ${file}`);
         let result: ImportResult;
@@ -72,7 +65,7 @@ export function subscribersCommand(config: () => Config): Command {
     .option('--offset <n>', 'skip this many first', positiveInt, 0)
     .option('--json', 'one JSON array on stdout')
     .action((opts: ListOptions) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const rows = await ctx.subscribers.list(opts);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -90,7 +83,7 @@ export function subscribersCommand(config: () => Config): Command {
     .description('erase an address and every index of it (GDPR erasure)')
     .argument('<email>', 'the address')
     .action((email: string) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const removed = await ctx.subscribers.remove(email);
         if (!removed) {
           console.error(`no subscriber with the address ${JSON.stringify(email)}`);

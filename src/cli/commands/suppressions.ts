@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Config } from '../../runtime/config.js';
-import { createContext, type Context } from '../../operations/context.js';
+import { withContext, type Context } from '../../operations/context.js';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../../stores/suppressions.js';
 
 /** `gazette suppressions list|add|remove`: the one list every send checks. */
@@ -8,21 +8,14 @@ export function suppressionsCommand(config: () => Config): Command {
   const group = new Command('suppressions').description(
     'the suppression list every send checks: list, add, remove',
   );
-  const withContext = async (fn: (ctx: Context) => Promise<void>) => {
-    const ctx = await createContext(config());
-    try {
-      await fn(ctx);
-    } finally {
-      await ctx.close();
-    }
-  };
+  const run = (fn: (ctx: Context) => Promise<void>) => withContext(config(), fn);
 
   group
     .command('list')
     .description('every suppressed address, newest first')
     .option('--json', 'one JSON array')
     .action((opts: { json?: boolean }) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const all = await ctx.suppressions.list();
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
@@ -44,7 +37,7 @@ export function suppressionsCommand(config: () => Config): Command {
     .option('--reason <reason>', SUPPRESSION_REASONS.join(', '), parseReason, 'manual')
     .option('--note <text>', 'why, for the next operator')
     .action((email: string, opts: { reason: SuppressionReason; note?: string }) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const s = await ctx.suppressions.add(email, opts.reason, 'cli', { detail: opts.note });
         console.log(`suppressed ${s.email} (${s.reason})`);
       }),
@@ -55,7 +48,7 @@ export function suppressionsCommand(config: () => Config): Command {
     .description('take an address off the list (its subscriber record is not changed)')
     .argument('<email>', 'the address')
     .action((email: string) =>
-      withContext(async (ctx) => {
+      run(async (ctx) => {
         const removed = await ctx.suppressions.remove(email);
         console.log(removed ? `removed ${email}` : `${email} was not suppressed`);
         if (!removed) process.exitCode = 1;
