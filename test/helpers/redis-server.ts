@@ -159,8 +159,11 @@ export interface SentinelSet {
   primary: OwnRedis;
   replica: OwnRedis;
   sentinelPorts: number[];
-  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME for this set. */
-  env: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string };
+  /**
+   * REDIS_SENTINELS and REDIS_SENTINEL_NAME for this set, and REDIS_URL emptied: a child process
+   * inherits the environment, and one that CI exported would be a second, conflicting target.
+   */
+  env: { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string; REDIS_URL: '' };
   /** host:port the sentinels name as the primary now. */
   masterPort(): Promise<number>;
   /** Resolves once the sentinels name another primary than `oldPort`, with its port. */
@@ -211,6 +214,7 @@ export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Pro
     env: {
       REDIS_SENTINELS: sentinels.map((s) => `127.0.0.1:${s.port}`).join(','),
       REDIS_SENTINEL_NAME: name,
+      REDIS_URL: '',
     },
     async masterPort() {
       const [, port] = (await cliAt(
