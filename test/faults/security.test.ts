@@ -9,7 +9,13 @@ import { stripForbidden } from '../../src/domain/hygiene.js';
 import { buildFeed } from '../../src/domain/feed/feed.js';
 import { CONFIG, hostileArticle } from '../helpers/render.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { ADMIN_TOKEN, eventually, testApp, type TestApp } from '../helpers/http.js';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  signupThroughProxy,
+  testApp,
+  type TestApp,
+} from '../helpers/http.js';
 import { recordAbuse } from './support/abuse.js';
 import { recordFault } from './support/summary.js';
 import { waitForEdition } from '../../src/operations/progress.js';
@@ -175,16 +181,11 @@ describe('security findings (issue 10)', () => {
   it('spoofed X-Forwarded-For behind TRUST_PROXY=1 does not reset the signup limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const res = await a.app.inject({
-        method: 'POST',
-        url: '/subscribe',
-        remoteAddress: '127.0.0.1',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-forwarded-for': `${i}.${i}.${i}.${i}, 203.0.113.50`,
-        },
-        payload: `email=spoof${i}%40example.org`,
-      });
+      const res = await signupThroughProxy(
+        a.app,
+        `spoof${i}@example.org`,
+        `${i}.${i}.${i}.${i}, 203.0.113.50`,
+      );
       statuses.push(res.statusCode);
     }
     expect(statuses.filter((s) => s === 202)).toHaveLength(5);

@@ -109,3 +109,20 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * A signup form post that reached the app through a proxy on 127.0.0.1: `forwardedFor` is the
+ * X-Forwarded-For header as it arrives (what the client wrote first, each proxy's addition after).
+ */
+export function signupThroughProxy(app: FastifyInstance, email: string, forwardedFor: string) {
+  return app.inject({
+    method: 'POST',
+    url: '/subscribe',
+    remoteAddress: '127.0.0.1',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-for': forwardedFor,
+    },
+    payload: `email=${encodeURIComponent(email)}`,
+  });
+}

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../helpers/http.js';
+import { signupThroughProxy, testApp, type TestApp } from '../helpers/http.js';
 
 /** One raw request on a socket: what the server answers before any route or hook could. */
 async function raw(port: number, request: string): Promise<string> {
@@ -77,31 +77,16 @@ describe('TRUST_PROXY', () => {
     a = await testApp({ TRUST_PROXY: '1' }, { subscribeRateLimit: { max: 3, timeWindow: 60_000 } });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await a.app.inject({
-        method: 'POST',
-        url: '/subscribe',
-        // The proxy (127.0.0.1) appends the address it saw; whatever the client wrote comes first.
-        remoteAddress: '127.0.0.1',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-forwarded-for': `198.51.100.${i}, 10.9.${i}.1, 203.0.113.9`,
-        },
-        payload: `email=r${i}%40example.org`,
-      });
+      const res = await signupThroughProxy(
+        a.app,
+        `r${i}@example.org`,
+        `198.51.100.${i}, 10.9.${i}.1, 203.0.113.9`,
+      );
       statuses.push(res.statusCode);
     }
     expect(statuses).toEqual([202, 202, 202, 429, 429, 429]);
     // Another real client, behind the same proxy, has its own allowance.
-    const other = await a.app.inject({
-      method: 'POST',
-      url: '/subscribe',
-      remoteAddress: '127.0.0.1',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-forwarded-for': '203.0.113.10',
-      },
-      payload: 'email=other%40example.org',
-    });
+    const other = await signupThroughProxy(a.app, 'other@example.org', '203.0.113.10');
     expect(other.statusCode).toBe(202);
   });
 
@@ -112,16 +97,11 @@ describe('TRUST_PROXY', () => {
     );
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await a.app.inject({
-        method: 'POST',
-        url: '/subscribe',
-        remoteAddress: '127.0.0.1',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-forwarded-for': `198.51.100.${i}, 203.0.113.9, 10.1.2.3`,
-        },
-        payload: `email=l${i}%40example.org`,
-      });
+      const res = await signupThroughProxy(
+        a.app,
+        `l${i}@example.org`,
+        `198.51.100.${i}, 203.0.113.9, 10.1.2.3`,
+      );
       statuses.push(res.statusCode);
     }
     expect(statuses).toEqual([202, 202, 429, 429]);
