@@ -55,16 +55,7 @@ export async function subscriptionRoutes(
         err.field === 'name'
           ? 'Please shorten the name to 100 characters at most.'
           : 'That does not look like an email address. Please check it and try again.';
-      if (json) return reply.code(400).send({ error: 'invalid_email', message });
-      return sendPage(
-        reply,
-        400,
-        show(
-          'Check the address',
-          html`<p role="alert">${message}</p>
-            ${subscribeForm(config)}`,
-        ),
-      );
+      return formError(reply, json, 400, 'invalid_email', 'Check the address', message);
     }
     // The same answer whether the address was new, pending, active or unsubscribed.
     if (json) return reply.code(202).send({ status: 'accepted', message: ACCEPTED });
@@ -152,12 +143,24 @@ export async function subscriptionRoutes(
   function refuseCrossSite(req: FastifyRequest, reply: FastifyReply) {
     req.log.info({ route: req.routeOptions.url }, 'cross-site form refused');
     const message = 'This form only works from this site. Open it here and try again.';
-    if (wantsJson(req)) return reply.code(403).send({ error: 'cross_site', message });
+    return formError(reply, wantsJson(req), 403, 'cross_site', 'Use this site', message);
+  }
+
+  /** A refused form: JSON for API clients, else the page with the reason and the form again. */
+  function formError(
+    reply: FastifyReply,
+    json: boolean,
+    status: number,
+    code: string,
+    title: string,
+    message: string,
+  ) {
+    if (json) return reply.code(status).send({ error: code, message });
     return sendPage(
       reply,
-      403,
+      status,
       show(
-        'Use this site',
+        title,
         html`<p role="alert">${message}</p>
           ${subscribeForm(config)}`,
       ),
