@@ -20,3 +20,8 @@ export function listIdFor(siteName: string, domain: string): string {
       .replace(/^-|-$/g, '') || 'digest';
   return `${label}.${domain}`;
 }
+
+/** The edition a Message-ID of ours names (`messageIdFor`'s form); undefined for anyone else's. */
+export function editionOfMessageId(messageId: string | undefined): string | undefined {
+  return messageId ? /^<?[0-9a-f]{32}\.([^@]+)@/.exec(messageId.trim())?.[1] : undefined;
+}
