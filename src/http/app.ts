@@ -23,6 +23,8 @@ import { metricsRoutes } from './routes/metrics.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { createSignup } from '../operations/signup.js';
 import { subscriptionRoutes } from './routes/subscription.js';
+import { webhookRoutes } from './routes/webhooks/index.js';
+import type { SnsOptions } from './routes/webhooks/shared.js';
 
 export interface AppOptions {
   ctx: Context;
@@ -41,6 +43,8 @@ export interface AppOptions {
   healthTimeoutMs?: number;
   /** Refused admin attempts per client address before it must wait; default 20 in 10 minutes. */
   adminFailures?: FailureThrottleOptions;
+  /** How /webhooks/ses reaches SNS (certificates, confirmations); default: SNS's own hosts. */
+  sns?: SnsOptions;
 }
 
 /**
@@ -148,6 +152,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     rateLimit: opts.subscribeRateLimit ?? { max: 10, timeWindow: 60_000 },
   });
   await app.register(preferenceRoutes, { config, subscribers: ctx.subscribers });
+  // Each provider's route exists only when it is configured; the others answer 404.
+  await app.register(webhookRoutes, {
+    prefix: '/webhooks',
+    ctx,
+    ...(opts.sns ? { sns: opts.sns } : {}),
+  });
   // With no token the admin routes do not exist (404), rather than exist and always refuse.
   if (config.adminToken) {
     await app.register(adminRoutes, {

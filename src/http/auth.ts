@@ -35,3 +35,19 @@ export const CHALLENGES = [
   'Bearer realm="gazette-admin"',
   'Basic realm="gazette-admin", charset="UTF-8"',
 ];
+
+/**
+ * Checks `Authorization: Basic` against one user and password (a provider's webhook credentials),
+ * hashed and compared in constant time like the admin token.
+ */
+export function createBasicCheck(
+  user: string,
+  password: string,
+): (authorization: string | undefined) => boolean {
+  const expected = digest(`${user}:${password}`);
+  return (authorization) => {
+    const [scheme, value] = (authorization ?? '').trim().split(/\s+/, 2);
+    const given = /^basic$/i.test(scheme ?? '') && value ? Buffer.from(value, 'base64') : undefined;
+    return timingSafeEqual(digest(given?.toString('utf8') ?? ''), expected) && given !== undefined;
+  };
+}

@@ -9,6 +9,7 @@ import { createEditionStore, type EditionStore } from '../stores/editions.js';
 import { createInboundStore, type InboundStore } from '../stores/inbound.js';
 import { createSuppressionStore, type SuppressionStore } from '../stores/suppressions.js';
 import { createSubscriberStore, type SubscriberStore } from '../stores/subscribers/index.js';
+import { createWebhookEventStore, type WebhookEventStore } from '../stores/webhook-events.js';
 
 /** What a command that talks to Redis needs; built once per process, closed once. */
 export interface Context {
@@ -23,6 +24,8 @@ export interface Context {
   suppressions: SuppressionStore;
   /** What `gazette inbound` kept, and complaints per edition. */
   inbound: InboundStore;
+  /** Provider webhook events already taken, by id. */
+  webhookEvents: WebhookEventStore;
   close(): Promise<void>;
 }
 
@@ -58,6 +61,7 @@ export async function createContext(
     subscribers: createSubscriberStore({ redis, prefix }),
     suppressions: createSuppressionStore({ redis, prefix }),
     inbound: createInboundStore({ redis, prefix }),
+    webhookEvents: createWebhookEventStore({ redis, prefix }),
     async close() {
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DkimSettings } from './dkim-keys.js';
@@ -108,6 +109,28 @@ function aligned(fromDomain: string, dkimDomain: string): boolean {
   return fromDomain === dkimDomain || fromDomain.endsWith(`.${dkimDomain}`);
 }
 
+/** SendGrid's verification key as its settings page shows it: base64 DER (SPKI), ECDSA P-256. */
+const sendGridKey = z
+  .string()
+  .trim()
+  .transform((v, ctx): KeyObject => {
+    try {
+      const key = createPublicKey({ key: Buffer.from(v, 'base64'), format: 'der', type: 'spki' });
+      if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+        return key;
+    } catch {
+      // Not DER at all: the same message.
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        "must be the base64 ECDSA P-256 public key from SendGrid's Signed Event Webhook settings",
+    });
+    return z.NEVER;
+  });
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -186,6 +209,21 @@ const schema = z
     DKIM_ED25519_KEY_FILE: optional(z.string().min(1)),
     BOUNCE_DOMAIN: optional(hostname),
     INBOUND_PORT: int(0, 65_535, 2525),
+    SES_SNS_TOPIC_ARNS: optional(
+      z
+        .string()
+        .transform((v) => v.split(',').map((a) => a.trim()))
+        .refine(
+          (list) => list.every((a) => SNS_TOPIC_ARN.test(a)),
+          'must be SNS topic ARNs, comma-separated, e.g. arn:aws:sns:eu-west-1:123456789012:ses-bounces',
+        ),
+    ),
+    POSTMARK_WEBHOOK_USER: optional(z.string().regex(/^[^:\s]{1,100}$/, 'no colon or space')),
+    POSTMARK_WEBHOOK_PASSWORD: optional(z.string().min(16, 'must be at least 16 characters')),
+    SENDGRID_WEBHOOK_PUBLIC_KEY: optional(sendGridKey),
+    MAILGUN_WEBHOOK_SIGNING_KEY: optional(
+      z.string().trim().min(16, 'must be at least 16 characters'),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_SENTINELS && env.REDIS_URL)
@@ -244,6 +282,12 @@ const schema = z
         code: 'custom',
         path: ['DKIM_DOMAIN'],
         message: `must be MAIL_FROM's domain or a parent of it, or DMARC fails (From: ${mailFromDomain(env.MAIL_FROM)})`,
+      });
+    if (!env.POSTMARK_WEBHOOK_USER !== !env.POSTMARK_WEBHOOK_PASSWORD)
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.POSTMARK_WEBHOOK_USER ? 'POSTMARK_WEBHOOK_PASSWORD' : 'POSTMARK_WEBHOOK_USER'],
+        message: 'is required with the other POSTMARK_WEBHOOK_ variable',
       });
     if (env.NODE_ENV === 'production' && !env.SECRET) {
       ctx.addIssue({
@@ -326,6 +370,14 @@ export interface Config {
   readonly bounceDomain?: string;
   /** `gazette inbound`'s SMTP port (on HOST). */
   readonly inboundPort: number;
+  /** Provider webhooks (/webhooks/<provider>); one that is not configured answers 404. */
+  readonly webhooks: {
+    /** The SNS topics whose SES notifications are taken; others are refused, signed or not. */
+    readonly ses?: { readonly topicArns: readonly string[] };
+    readonly postmark?: { readonly user: string; readonly password: string };
+    readonly sendgrid?: { readonly publicKey: KeyObject };
+    readonly mailgun?: { readonly signingKey: string };
+  };
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -397,6 +449,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     bounceDomain: e.BOUNCE_DOMAIN,
     inboundPort: e.INBOUND_PORT,
+    webhooks: Object.freeze({
+      ...(e.SES_SNS_TOPIC_ARNS ? { ses: Object.freeze({ topicArns: e.SES_SNS_TOPIC_ARNS }) } : {}),
+      ...(e.POSTMARK_WEBHOOK_USER && e.POSTMARK_WEBHOOK_PASSWORD
+        ? {
+            postmark: Object.freeze({
+              user: e.POSTMARK_WEBHOOK_USER,
+              password: e.POSTMARK_WEBHOOK_PASSWORD,
+            }),
+          }
+        : {}),
+      ...(e.SENDGRID_WEBHOOK_PUBLIC_KEY
+        ? { sendgrid: Object.freeze({ publicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY }) }
+        : {}),
+      ...(e.MAILGUN_WEBHOOK_SIGNING_KEY
+        ? { mailgun: Object.freeze({ signingKey: e.MAILGUN_WEBHOOK_SIGNING_KEY }) }
+        : {}),
+    }),
   });
 }
 
@@ -415,7 +484,7 @@ function redisTarget(e: Env): RedisTarget {
 
 /** Secrets never appear in an error; nor does the password inside a URL (REDIS_URL, SMTP_URL). */
 function redact(name: string, value: string): string {
-  if (/SECRET|TOKEN|PASSWORD/.test(name)) return '***';
+  if (/SECRET|TOKEN|PASSWORD|SIGNING_KEY/.test(name)) return '***';
   return value
     .replace(/(\/\/[^/@\s:]*:)[^/@\s]*@/g, '$1***@')
     .replace(/(sentinelPassword=)[^&\s]*/g, '$1***');

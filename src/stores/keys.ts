@@ -39,6 +39,8 @@ export function createKeys(prefix: string) {
     editionComplaints: (edition: string) => `${db}:edition:${edition}:complaints`,
     /** Decaying soft-bounce scores by address (stores/scripts/soft-bounce.lua). */
     softBounces: `${db}:suppressions:soft-bounces`,
+    /** A provider's webhook event already taken (stores/webhook-events.ts), kept for a while. */
+    webhookEvent: (provider: string, id: string) => `${db}:webhook-event:${provider}:${id}`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */

@@ -44,6 +44,7 @@ export async function testApp(
     ...(opts.confirmCooldownMs !== undefined ? { confirmCooldownMs: opts.confirmCooldownMs } : {}),
     ...(opts.healthTimeoutMs ? { healthTimeoutMs: opts.healthTimeoutMs } : {}),
     ...(opts.adminFailures ? { adminFailures: opts.adminFailures } : {}),
+    ...(opts.sns ? { sns: opts.sns } : {}),
     // Tests see a change at once unless they test the freshness window itself.
     feedFreshMs: opts.feedFreshMs ?? 0,
   });
