@@ -9,6 +9,7 @@ export interface PostmarkRecord {
   ID: number | string;
   Type?: string;
   Email: string;
+  BouncedAt?: string;
   Description?: string;
   Details?: string;
   /** Postmark's own id of the message, not our Message-ID. */

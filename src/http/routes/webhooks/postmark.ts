@@ -9,7 +9,8 @@ const body = {
   required: ['RecordType', 'ID', 'Email'],
   properties: {
     RecordType: { type: 'string', maxLength: 100 },
-    ID: { type: ['integer', 'string'] },
+    ID: { anyOf: [{ type: 'integer' }, { type: 'string', maxLength: 100 }] },
+    BouncedAt: { type: 'string', maxLength: 100 },
     Type: { type: 'string', maxLength: 100 },
     Email: { type: 'string', maxLength: 320 },
     Description: { type: 'string' },
@@ -45,8 +46,12 @@ export async function postmarkRoute(
     async (req) => {
       const record = req.body;
       return applyWebhookEvents(opts.ctx, 'postmark', [
-        // Bounces and complaints share Postmark's bounce ids; the record type keeps them apart.
-        { id: `${record.RecordType}:${String(record.ID)}`, events: [postmarkEvent(record)] },
+        {
+          // Postmark's ids are 64-bit and JSON.parse rounds past 2^53: the address and time keep
+          // two records apart even then; the record type keeps a bounce and a complaint apart.
+          id: [record.RecordType, record.ID, record.Email, record.BouncedAt ?? ''].join(':'),
+          events: [postmarkEvent(record)],
+        },
       ]);
     },
   );
