@@ -2,15 +2,17 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { IServerAdapter } from '@bull-board/api/typings/app';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../../operations/context.js';
 import { readAudit, resend } from '../../operations/resend.js';
 import { statusReport } from '../../operations/status.js';
 import { EDITION_ID } from '../../domain/edition/edition.js';
-import { NotFoundError } from '../../runtime/errors.js';
 import { QUEUE_NAMES } from '../../jobs/queues.js';
 import { DELIVERY_STATES } from '../../stores/deliveries.js';
+import { SUPPRESSION_REASONS, type SuppressionReason } from '../../stores/suppressions.js';
+import { normalizeEmail } from '../../domain/subscribers/validate.js';
+import { InvalidSubscriberError, NotFoundError } from '../../runtime/errors.js';
 import { CHALLENGES, createTokenCheck } from '../auth.js';
 import { createFailureThrottle, type FailureThrottleOptions } from '../failure-throttle.js';
 import { createKeys } from '../../stores/keys.js';
@@ -18,7 +20,14 @@ import { crossSiteReason } from '../same-origin.js';
 
 export type AdminContext = Pick<
   Context,
-  'config' | 'queues' | 'editions' | 'deliveries' | 'subscribers' | 'redis' | 'inbound'
+  | 'config'
+  | 'queues'
+  | 'editions'
+  | 'deliveries'
+  | 'subscribers'
+  | 'redis'
+  | 'inbound'
+  | 'suppressions'
 >;
 
 const RESEND_MODES = ['to-one', 'failed', 'uncertain', 'failed+uncertain', 'everyone'] as const;
@@ -66,6 +75,22 @@ const ResendBody = z
     }
     return { edition: b.edition, mode, to: b.to, reason: b.reason };
   });
+
+/** JSON only: an HTML form cannot send it, so no page can make a browser post an admin write. */
+async function jsonOnly(req: FastifyRequest, reply: FastifyReply) {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    return reply
+      .code(415)
+      .send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+  }
+}
+
+/** A request the route's schema refused, answered with what was wrong (attachValidation). */
+function invalid(reply: FastifyReply, err: Error) {
+  return reply.code(400).send({ error: 'invalid_request', message: err.message });
+}
+
+const EMAIL_PARAM = { type: 'string', minLength: 1, maxLength: 320 } as const;
 
 // Bull Board's page loads its own scripts and styles (and a Google font); nothing else.
 const BOARD_CSP = [
@@ -147,13 +172,7 @@ export async function adminRoutes(
     { prefix: '/queues' },
   );
 
-  app.post('/resend', async (req, reply) => {
-    // JSON only: an HTML form cannot send it, so no page can make a browser post a resend.
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return reply
-        .code(415)
-        .send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
-    }
+  app.post('/resend', { preValidation: jsonOnly }, async (req, reply) => {
     const parsed = ResendBody.safeParse(req.body ?? {});
     if (!parsed.success) {
       return reply
@@ -207,4 +226,78 @@ export async function adminRoutes(
   app.get<{ Querystring: { limit?: string } }>('/audit', async (req) => ({
     entries: await readAudit(ctx, Math.min(Math.max(Number(req.query.limit) || 50, 1), 1000)),
   }));
+
+  app.get<{ Querystring: { limit: number; offset: number } }>(
+    '/suppressions',
+    {
+      attachValidation: true,
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (req.validationError) return invalid(reply, req.validationError);
+      const { limit, offset } = req.query;
+      const all = await ctx.suppressions.list();
+      return { total: all.length, offset, limit, entries: all.slice(offset, offset + limit) };
+    },
+  );
+
+  app.post<{ Body: { email: string; reason?: SuppressionReason; note?: string } }>(
+    '/suppressions',
+    {
+      preValidation: jsonOnly,
+      attachValidation: true,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email'],
+          properties: {
+            email: EMAIL_PARAM,
+            reason: { enum: [...SUPPRESSION_REASONS] },
+            note: { type: 'string', maxLength: 500 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (req, reply) => {
+      if (req.validationError) return invalid(reply, req.validationError);
+      const { email, reason = 'manual', note } = req.body;
+      let address: string;
+      try {
+        address = normalizeEmail(email);
+      } catch (err) {
+        if (err instanceof InvalidSubscriberError) return invalid(reply, err);
+        throw err;
+      }
+      const entry = await ctx.suppressions.add(address, reason, 'admin', {
+        ...(note ? { detail: note } : {}),
+      });
+      return reply.code(201).send(entry);
+    },
+  );
+
+  app.delete<{ Params: { email: string } }>(
+    '/suppressions/:email',
+    {
+      schema: {
+        params: { type: 'object', properties: { email: EMAIL_PARAM }, required: ['email'] },
+      },
+    },
+    async (req, reply) => {
+      const { email } = req.params;
+      // The subscriber record stays as it is: taking an address off the list is not a resubscribe.
+      if (!(await ctx.suppressions.remove(email)))
+        return reply.code(404).send({ error: 'not_found', message: `${email} is not suppressed` });
+      return { removed: email };
+    },
+  );
 }
