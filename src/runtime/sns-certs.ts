@@ -46,5 +46,3 @@ export function createSnsCertCache(fetcher: FetchText = fetchText) {
     },
   };
 }
-
-export type SnsCertCache = ReturnType<typeof createSnsCertCache>;

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/runtime/config.js';
 import { ConfigError } from '../../src/runtime/errors.js';
@@ -88,6 +89,46 @@ describe('config', () => {
     expect(message).toContain('mailer:***@smtp.example');
     expect(message).not.toContain('hunter2');
     expect(message).not.toContain('redispass');
+  });
+
+  it('provider webhooks: each configured one read, each bad variable named, no signing key echoed', () => {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const sendgrid = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(loadConfig({}).webhooks).toEqual({});
+    const c = loadConfig({
+      SES_SNS_TOPIC_ARNS:
+        'arn:aws:sns:eu-west-1:123456789012:ses-bounces, arn:aws:sns:us-east-1:123456789012:b',
+      POSTMARK_WEBHOOK_USER: 'postmark',
+      POSTMARK_WEBHOOK_PASSWORD: 'a-password-of-16-chars',
+      SENDGRID_WEBHOOK_PUBLIC_KEY: sendgrid,
+      MAILGUN_WEBHOOK_SIGNING_KEY: 'key-0123456789abcdef',
+    });
+    expect(c.webhooks.ses?.topicArns).toEqual([
+      'arn:aws:sns:eu-west-1:123456789012:ses-bounces',
+      'arn:aws:sns:us-east-1:123456789012:b',
+    ]);
+    expect(c.webhooks.postmark).toEqual({ user: 'postmark', password: 'a-password-of-16-chars' });
+    expect(c.webhooks.sendgrid?.publicKey.asymmetricKeyType).toBe('ec');
+    expect(c.webhooks.mailgun).toEqual({ signingKey: 'key-0123456789abcdef' });
+
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
+    let message = '';
+    try {
+      loadConfig({
+        SES_SNS_TOPIC_ARNS: 'ses-bounces',
+        SENDGRID_WEBHOOK_PUBLIC_KEY: rsa.export({ type: 'spki', format: 'der' }).toString('base64'),
+        MAILGUN_WEBHOOK_SIGNING_KEY: 'short-key',
+      });
+    } catch (err) {
+      message = (err as ConfigError).message;
+    }
+    expect(message).toMatch(/SES_SNS_TOPIC_ARNS="ses-bounces": must be SNS topic ARNs/);
+    expect(message).toMatch(/SENDGRID_WEBHOOK_PUBLIC_KEY=.*ECDSA P-256/);
+    expect(message).toMatch(/MAILGUN_WEBHOOK_SIGNING_KEY="\*\*\*": must be at least 16/);
+    expect(message).not.toContain('short-key');
+    expect(() => loadConfig({ POSTMARK_WEBHOOK_USER: 'postmark' })).toThrow(
+      /POSTMARK_WEBHOOK_PASSWORD: is required with/,
+    );
   });
 
   it('METRICS_TOKEN and CONFIRM_MAILS_PER_DAY', () => {
