@@ -5,6 +5,9 @@ import { sendGridRoute } from './sendgrid.js';
 import { sesRoute } from './ses.js';
 import { WebhookRefusal, type SnsOptions, type WebhookContext } from './shared.js';
 
+/** Past the app's 64 KiB: an SNS message may be 256 KiB, a SendGrid post a batch of many events. */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
 /**
  * POST /webhooks/<provider> for the providers that are configured (config.webhooks); the others
  * answer 404. In this scope every body is kept as its exact bytes, because the signatures are
@@ -17,7 +20,7 @@ export async function webhookRoutes(
   const { ctx } = opts;
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req, body, done) => {
     const raw = body as Buffer;
     rawBodies.set(req, raw);
     try {
