@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendered } from '../../src/jobs/edition.js';
@@ -20,7 +21,23 @@ const ROUTES: [string, string][] = [
   ['GET', '/admin/audit'],
   ['GET', '/editions/x'],
   ['GET', '/feed.xml'],
+  ['GET', '/admin/suppressions'],
+  ['POST', '/admin/suppressions'],
+  ['POST', '/webhooks/ses'],
+  ['POST', '/webhooks/postmark'],
+  ['POST', '/webhooks/sendgrid'],
+  ['POST', '/webhooks/mailgun'],
 ];
+/** Every provider's webhook configured, so that the fuzzing reaches their checks. */
+const WEBHOOKS = {
+  SES_SNS_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:123456789012:ses-bounces',
+  POSTMARK_WEBHOOK_USER: 'postmark',
+  POSTMARK_WEBHOOK_PASSWORD: 'postmark-password-0123456789',
+  SENDGRID_WEBHOOK_PUBLIC_KEY: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+    .publicKey.export({ type: 'spki', format: 'der' })
+    .toString('base64'),
+  MAILGUN_WEBHOOK_SIGNING_KEY: 'mailgun-signing-key-0123456789',
+};
 const TYPES = [
   'application/json',
   'application/x-www-form-urlencoded',
@@ -37,7 +54,7 @@ describe('the HTTP app under abuse', () => {
   beforeAll(async () => {
     redis = await startOwnRedis();
     a = await testApp(
-      { REDIS_URL: redis.url, ADMIN_TOKEN },
+      { REDIS_URL: redis.url, ADMIN_TOKEN, ...WEBHOOKS },
       {
         subscribeRateLimit: { max: 1_000_000, timeWindow: 60_000 },
         // The fuzzing sends thousands of wrong tokens: the 401 throttle has its own test.
