@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DkimSettings } from './dkim-keys.js';
 import { ConfigError } from './errors.js';
+import type { ImapSettings } from './imap/mailbox.js';
 import { parseHostPorts, parseSentinelUrl, type RedisTarget } from './redis.js';
 import { isTimeZone } from './tz.js';
 
@@ -108,6 +109,44 @@ function aligned(fromDomain: string, dkimDomain: string): boolean {
   return fromDomain === dkimDomain || fromDomain.endsWith(`.${dkimDomain}`);
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * `imaps://user:pass@host[:port]/MAILBOX` (MAILBOX defaults to INBOX). `imap://` is the same on
+ * port 143 with STARTTLS required, except on the loopback, where it may stay in clear (a local
+ * test server without TLS): the password never crosses a network unencrypted.
+ */
+const imapUrl = z
+  .string()
+  .trim()
+  .transform((v, ctx): ImapSettings => {
+    let u: URL | undefined;
+    try {
+      u = new URL(v);
+    } catch {
+      // Not a URL at all: said below.
+    }
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!u || !['imap:', 'imaps:'].includes(u.protocol))
+      return fail('must be an imaps://user:password@host[:port]/MAILBOX URL');
+    if (!u.username || !u.password) return fail('must name the user and password');
+    if (u.search || u.hash) return fail('takes no ?query or #fragment');
+    const secure = u.protocol === 'imaps:';
+    const path = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
+    return {
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port ? Number(u.port) : secure ? 993 : 143,
+      secure,
+      requireTls: !secure && !LOOPBACK.has(u.hostname),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      mailbox: path || 'INBOX',
+    };
+  });
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -186,6 +225,8 @@ const schema = z
     DKIM_ED25519_KEY_FILE: optional(z.string().min(1)),
     BOUNCE_DOMAIN: optional(hostname),
     INBOUND_PORT: int(0, 65_535, 2525),
+    BOUNCE_IMAP_URL: optional(imapUrl),
+    BOUNCE_IMAP_INTERVAL_S: int(1, 86_400, 60),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_SENTINELS && env.REDIS_URL)
@@ -326,6 +367,8 @@ export interface Config {
   readonly bounceDomain?: string;
   /** `gazette inbound`'s SMTP port (on HOST). */
   readonly inboundPort: number;
+  /** A mailbox `gazette inbound` also polls for bounces and complaints, every `intervalMs`. */
+  readonly bounceImap?: ImapSettings & { readonly intervalMs: number };
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -397,6 +440,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     bounceDomain: e.BOUNCE_DOMAIN,
     inboundPort: e.INBOUND_PORT,
+    bounceImap: e.BOUNCE_IMAP_URL
+      ? Object.freeze({ ...e.BOUNCE_IMAP_URL, intervalMs: e.BOUNCE_IMAP_INTERVAL_S * 1000 })
+      : undefined,
   });
 }
 
