@@ -80,7 +80,7 @@ export async function handleInbound(
       detail: `Feedback-Type: ${report.feedbackType}`,
       now,
     });
-    if (m.sub) await deps.subscribers.unsubscribe(m.sub.id, now);
+    if (m.sub) await deps.subscribers.markComplained(m.sub.id, now);
     if (m.editionId) {
       const complaints = await deps.inbound.countComplaint(m.editionId);
       const c = await deps.deliveries.counts(m.editionId);

@@ -86,7 +86,7 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
       ['reader3@example.org', 'complaint', 'arf'],
     ]);
     const statuses = (await t.ctx.subscribers.getMany(ids)).map((s) => s?.status);
-    expect(statuses).toEqual(['bounced', 'active', 'unsubscribed', 'unsubscribed', 'active']);
+    expect(statuses).toEqual(['bounced', 'active', 'complained', 'complained', 'active']);
     expect(await t.ctx.deliveries.get(editionId, ids[0]!)).toMatchObject({
       state: 'bounced',
       lastError: expect.stringMatching(/^DSN: 5\.1\.1/),

@@ -50,7 +50,7 @@ describe.skipIf(missing)(
       ]);
       expect((await t.ctx.subscribers.getMany([a!, b!, c!])).map((s) => s?.status)).toEqual([
         'bounced',
-        'unsubscribed',
+        'complained',
         'active',
       ]);
       // The malformed one is in Redis for an operator (`gazette inbound --list`), so it may go.
