@@ -39,6 +39,8 @@ export function createKeys(prefix: string) {
     editionComplaints: (edition: string) => `${db}:edition:${edition}:complaints`,
     /** Decaying soft-bounce scores by address (stores/scripts/soft-bounce.lua). */
     softBounces: `${db}:suppressions:soft-bounces`,
+    /** Bounces and complaints counted as they came, `<kind>:<source>` → n, for /metrics. */
+    feedbackEvents: `${db}:suppressions:events`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */
