@@ -8,7 +8,9 @@ import { createLogger } from '../../src/runtime/log.js';
 import { verpAddress } from '../../src/domain/mail/verp.js';
 import { dovecotMissing, startOwnImap, type OwnImap } from '../helpers/imap-server.js';
 import { TEST_SECRET, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { REDIS_URL } from '../helpers/redis.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
+import { spawnGazette } from '../helpers/children.js';
 import { arf, dsn, notAReport } from '../helpers/reports.js';
 
 const missing = dovecotMissing();
@@ -98,6 +100,35 @@ describe.skipIf(missing)(
         await ctx.queues.close().catch(() => undefined);
       }
     }, 30_000);
+
+    it('gazette inbound with BOUNCE_IMAP_URL polls the mailbox beside its SMTP listener, and stops on SIGTERM', async () => {
+      imap = await startOwnImap();
+      t = await testPipeline({ BOUNCE_DOMAIN: DOMAIN });
+      await t.addSubscribers(1);
+      await imap.append(dsn('reader0@example.org', 'failed', '5.1.1'));
+      const child = spawnGazette(['inbound'], {
+        REDIS_URL: REDIS_URL,
+        GAZETTE_PREFIX: t.config.prefix,
+        SECRET: TEST_SECRET,
+        BOUNCE_DOMAIN: DOMAIN,
+        INBOUND_PORT: '0',
+        BOUNCE_IMAP_URL: imap.url,
+        BOUNCE_IMAP_INTERVAL_S: '1',
+        LOG_LEVEL: 'info',
+      });
+      try {
+        await child.waitFor('mailbox polled', 90_000);
+        expect(child.stderr()).toContain('inbound listening');
+        expect(await t.ctx.suppressions.get('reader0@example.org')).toMatchObject({
+          reason: 'hard-bounce',
+          source: 'dsn',
+        });
+        expect(await imap.messages()).toEqual([]);
+      } finally {
+        child.proc.kill('SIGTERM');
+      }
+      expect(await child.exited).toBe(0);
+    }, 120_000);
 
     it('the poller logs a server that is down and tries again each interval, never throwing', async () => {
       imap = await startOwnImap();
