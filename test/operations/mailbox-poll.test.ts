@@ -130,6 +130,14 @@ describe.skipIf(missing)(
       expect(await child.exited).toBe(0);
     }, 120_000);
 
+    it('off the loopback a server without STARTTLS is refused before any login', async () => {
+      imap = await startOwnImap();
+      // What the config makes of imap:// to a remote host; this dovecot offers no TLS at all.
+      await expect(openMailbox({ ...imap.settings, requireTls: true })).rejects.toThrow(
+        /STARTTLS|TLS/i,
+      );
+    });
+
     it('the poller logs a server that is down and tries again each interval, never throwing', async () => {
       imap = await startOwnImap();
       t = await testPipeline({ BOUNCE_DOMAIN: DOMAIN, BOUNCE_IMAP_URL: imap.url });
