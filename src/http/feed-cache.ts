@@ -3,7 +3,7 @@ import { buildFeed, MAX_FEED_ITEMS, type FeedConfig } from '../domain/feed/feed.
 import type { Logger } from '../runtime/log.js';
 import type { ArticleStore } from '../stores/articles.js';
 import { wholeSeconds, type Validators } from './conditional.js';
-import { withTimeout } from './timeout.js';
+import { withTimeout } from '../runtime/timeout.js';
 
 export interface FeedSnapshot extends Validators {
   /** The article store's feedVersion this was built from (or a later state). */

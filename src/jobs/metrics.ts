@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { QUEUE_NAMES, type Queues } from './queues.js';
 import { DELIVERY_STATES, type DeliveryStore } from '../stores/deliveries.js';
 import type { EditionStore } from '../stores/editions.js';
+import type { SuppressionStore } from '../stores/suppressions.js';
 
 /** How many of the newest editions the delivery gauge sums over. */
 const METRICS_RECENT_EDITIONS = 10;
@@ -28,6 +29,7 @@ export function createMetrics(deps: {
   queues: Queues;
   editions: EditionStore;
   deliveries: DeliveryStore;
+  suppressions: SuppressionStore;
   defaultMetrics?: boolean;
 }): Metrics {
   const registry = new Registry();
@@ -64,6 +66,31 @@ export function createMetrics(deps: {
           all.reduce((n, c) => n + c[state], 0),
         );
       }
+    },
+  });
+
+  // Bounces and complaints arrive in other processes (`gazette inbound`, the workers, the
+  // webhooks): each is counted in Redis where it is recorded, and read here at scrape time.
+  new Counter({
+    name: 'gazette_bounces_total',
+    help: 'Bounces recorded, by kind (hard, soft) and source (smtp: a 5xx in the session; dsn; a webhook provider), read from Redis',
+    labelNames: ['kind', 'source'] as const,
+    registers,
+    async collect() {
+      const { bounces } = await deps.suppressions.events();
+      this.reset();
+      for (const b of bounces) this.inc({ kind: b.kind, source: b.source }, b.count);
+    },
+  });
+  new Counter({
+    name: 'gazette_complaints_total',
+    help: 'Spam complaints recorded, by source (arf; a webhook provider), read from Redis',
+    labelNames: ['source'] as const,
+    registers,
+    async collect() {
+      const { complaints } = await deps.suppressions.events();
+      this.reset();
+      for (const c of complaints) this.inc({ source: c.source }, c.count);
     },
   });
 

@@ -91,12 +91,12 @@ export async function applyBounce(
 }
 
 /**
- * A complaint suppresses at once and unsubscribes the reader: whoever calls our mail spam must
+ * A complaint suppresses at once and marks the reader `complained`: whoever calls our mail spam must
  * not get the next edition. Counted against the edition, with a warning past 0.1%.
  */
 export async function applyComplaint(deps: Deps, m: Recipient, r: Report): Promise<AppliedOutcome> {
   await deps.suppressions.add(m.email, 'complaint', r.source, { detail: r.detail, now: r.now });
-  if (m.sub) await deps.subscribers.unsubscribe(m.sub.id, r.now);
+  if (m.sub) await deps.subscribers.markComplained(m.sub.id, r.now);
   if (m.editionId) {
     const complaints = await deps.inbound.countComplaint(m.editionId);
     const c = await deps.deliveries.counts(m.editionId);

@@ -35,7 +35,7 @@ export interface ImportDeps {
 /**
  * Streams a CSV of subscribers (header: `email`, optional `name`, `tz`; other columns ignored)
  * into the store. New addresses become `active` (the operator vouches for them); existing ones
- * keep their status, and unsubscribed or bounced ones are not touched at all. A bad row is
+ * keep their status, and unsubscribed, bounced or complained ones are not touched at all. A bad row is
  * reported by its file line and the good rows are kept. Memory: the addresses seen so far are
  * remembered to report duplicates within the file (about 100 bytes each), nothing else grows.
  */

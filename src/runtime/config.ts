@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DkimSettings } from './dkim-keys.js';
 import { ConfigError } from './errors.js';
+import type { ImapSettings } from './imap/mailbox.js';
 import { parseHostPorts, parseSentinelUrl, type RedisTarget } from './redis.js';
 import { isTimeZone } from './tz.js';
 
@@ -131,6 +132,44 @@ const sendGridKey = z
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * `imaps://user:pass@host[:port]/MAILBOX` (MAILBOX defaults to INBOX). `imap://` is the same on
+ * port 143 with STARTTLS required, except on the loopback, where it may stay in clear (a local
+ * test server without TLS): the password never crosses a network unencrypted.
+ */
+const imapUrl = z
+  .string()
+  .trim()
+  .transform((v, ctx): ImapSettings => {
+    let u: URL | undefined;
+    try {
+      u = new URL(v);
+    } catch {
+      // Not a URL at all: said below.
+    }
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (!u || !['imap:', 'imaps:'].includes(u.protocol))
+      return fail('must be an imaps://user:password@host[:port]/MAILBOX URL');
+    if (!u.username || !u.password) return fail('must name the user and password');
+    if (u.search || u.hash) return fail('takes no ?query or #fragment');
+    const secure = u.protocol === 'imaps:';
+    const path = decodeURIComponent(u.pathname.replace(/^\/+|\/+$/g, ''));
+    return {
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port ? Number(u.port) : secure ? 993 : 143,
+      secure,
+      requireTls: !secure && !LOOPBACK.has(u.hostname),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      mailbox: path || 'INBOX',
+    };
+  });
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -224,6 +263,8 @@ const schema = z
     MAILGUN_WEBHOOK_SIGNING_KEY: optional(
       z.string().trim().min(16, 'must be at least 16 characters'),
     ),
+    BOUNCE_IMAP_URL: optional(imapUrl),
+    BOUNCE_IMAP_INTERVAL_S: int(1, 86_400, 60),
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_SENTINELS && env.REDIS_URL)
@@ -378,6 +419,8 @@ export interface Config {
     readonly sendgrid?: { readonly publicKey: KeyObject };
     readonly mailgun?: { readonly signingKey: string };
   };
+  /** A mailbox `gazette inbound` also polls for bounces and complaints, every `intervalMs`. */
+  readonly bounceImap?: ImapSettings & { readonly intervalMs: number };
 }
 
 /** Reads the environment once; every bad variable is named in one error. */
@@ -466,6 +509,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         ? { mailgun: Object.freeze({ signingKey: e.MAILGUN_WEBHOOK_SIGNING_KEY }) }
         : {}),
     }),
+    bounceImap: e.BOUNCE_IMAP_URL
+      ? Object.freeze({ ...e.BOUNCE_IMAP_URL, intervalMs: e.BOUNCE_IMAP_INTERVAL_S * 1000 })
+      : undefined,
   });
 }
 

@@ -41,6 +41,8 @@ export function createKeys(prefix: string) {
     softBounces: `${db}:suppressions:soft-bounces`,
     /** A provider's webhook event already taken (stores/webhook-events.ts), kept for a while. */
     webhookEvent: (provider: string, id: string) => `${db}:webhook-event:${provider}:${id}`,
+    /** Bounces and complaints counted as they came, `<kind>:<source>` → n, for /metrics. */
+    feedbackEvents: `${db}:suppressions:events`,
     /** Refused admin attempts per client address (a prefix: the address follows). */
     adminFailures: `${db}:admin-401:`,
     /** @fastify/rate-limit's counters (a prefix: the plugin adds the route and client). */

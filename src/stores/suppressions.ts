@@ -23,6 +23,15 @@ export interface Suppression {
   detail?: string;
 }
 
+/** An operator's own entries (`gazette suppressions add`, the admin API) are no bounce or complaint. */
+const OPERATOR_SOURCES = new Set(['cli', 'admin']);
+
+/** Bounces and complaints counted since the start, by kind and where they were learnt. */
+export interface FeedbackEvents {
+  bounces: { kind: 'hard' | 'soft'; source: string; count: number }[];
+  complaints: { source: string; count: number }[];
+}
+
 const Wire = z.object({
   r: z.enum(SUPPRESSION_REASONS),
   s: z.string(),
@@ -66,7 +75,13 @@ export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix
       t: (opts.now ?? new Date()).toISOString(),
       ...(opts.detail ? { d: opts.detail.slice(0, 500) } : {}),
     };
-    await redis.hset(key, address, JSON.stringify(wire));
+    const event =
+      OPERATOR_SOURCES.has(source) || (reason !== 'hard-bounce' && reason !== 'complaint')
+        ? undefined
+        : `${reason === 'complaint' ? 'complaint' : 'hard'}:${source}`;
+    const tx = redis.multi().hset(key, address, JSON.stringify(wire));
+    if (event) tx.hincrby(keys.feedbackEvents, event, 1);
+    await tx.exec();
     return decode(address, JSON.stringify(wire))!;
   };
   return {
@@ -83,6 +98,7 @@ export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix
       opts: { detail?: string; now?: Date } = {},
     ): Promise<{ score: number; suppressed: boolean }> {
       const now = opts.now ?? new Date();
+      await redis.hincrby(keys.feedbackEvents, `soft:${source}`, 1);
       const score = Number(
         await softBounceScript.run(
           [keys.softBounces],
@@ -107,6 +123,24 @@ export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix
       const addresses = emails.map(lookupEmail);
       const rows = await redis.hmget(key, ...addresses);
       return rows.map((raw, i) => decode(addresses[i]!, raw));
+    },
+    /**
+     * Every bounce and complaint recorded here (a repeat for the same address counts again): the
+     * SMTP session's 5xx, DSNs, ARF reports and webhooks all suppress through this store, so it
+     * counts them wherever they arrive, in whichever process, and /metrics reads them from Redis.
+     * A soft bounce that passes the limit counts once, as soft.
+     */
+    async events(): Promise<FeedbackEvents> {
+      const out: FeedbackEvents = { bounces: [], complaints: [] };
+      for (const [field, n] of Object.entries(await redis.hgetall(keys.feedbackEvents))) {
+        const at = field.indexOf(':');
+        const kind = field.slice(0, at);
+        const source = field.slice(at + 1);
+        const count = Number(n);
+        if (kind === 'complaint') out.complaints.push({ source, count });
+        else if (kind === 'hard' || kind === 'soft') out.bounces.push({ kind, source, count });
+      }
+      return out;
     },
     /** Every entry, newest first. */
     async list(): Promise<Suppression[]> {

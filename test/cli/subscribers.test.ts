@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withContext } from '../../src/operations/context.js';
+import { handleInbound } from '../../src/operations/inbound.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { createSubscriberStore } from '../../src/stores/subscribers/index.js';
+import { arf, dsn } from '../helpers/reports.js';
 import { REDIS_URL, testRedis, type TestRedis } from '../helpers/redis.js';
 
 const exec = promisify(execFile);
@@ -71,5 +75,35 @@ describe('gazette subscribers (end to end)', () => {
     expect(again.stderr).toContain('no subscriber with the address "ann@example.com"');
     const store = createSubscriberStore({ redis: t.redis, prefix: t.prefix });
     expect((await store.list()).map((s) => s.email)).toEqual(['bo@example.com']);
+  }, 120_000);
+
+  it('list --json shows each status, bounced and complained included, as a DSN and an ARF left them', async () => {
+    const store = createSubscriberStore({ redis: t.redis, prefix: t.prefix });
+    for (const email of ['cy@example.com', 'di@example.com', 'ed@example.com'])
+      await store.add({ email, status: 'active' });
+    const config = loadConfig({ REDIS_URL, GAZETTE_PREFIX: t.prefix, LOG_LEVEL: 'silent' });
+    await withContext(config, async (ctx) => {
+      await handleInbound(ctx, Buffer.from(dsn('cy@example.com', 'failed', '5.1.1')), {
+        from: '',
+        to: ['bounces@bounces.news.example'],
+      });
+      await handleInbound(ctx, Buffer.from(arf('di@example.com')), { from: '', to: [] });
+    });
+
+    const listed = await gazette('list', '--json');
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { email: string; status: string }[];
+    expect(
+      rows.filter((r) => r.email !== 'bo@example.com').map((r) => [r.email, r.status]),
+    ).toEqual([
+      ['cy@example.com', 'bounced'],
+      ['di@example.com', 'complained'],
+      ['ed@example.com', 'active'],
+    ]);
+    // A complaint is for good: adding the address again does not revive it.
+    expect(await gazette('add', 'di@example.com')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('(complained; complained, and add does not re-activate)'),
+    });
   }, 120_000);
 });

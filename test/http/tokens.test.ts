@@ -91,6 +91,20 @@ describe('links with bad tokens: 4xx pages, never 500, never a change', () => {
     });
   }
 
+  it('a reader who complained (ARF) is told, by their unsubscribe link, that they get no more mail', async () => {
+    const { subscriber } = await a.t.ctx.subscribers.add({
+      email: 'c@example.org',
+      status: 'active',
+    });
+    await a.t.ctx.subscribers.markComplained(subscriber.id);
+    const page = await a.app.inject({
+      url: `/unsubscribe?token=${sign(subscriber.id, 'unsubscribe')}`,
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('You are not subscribed');
+    expect(page.body).not.toContain('<form');
+  });
+
   it('a confirmation token does not unsubscribe, an unsubscribe token does not confirm', async () => {
     const before = await statuses();
     const conf = await a.app.inject({ url: `/confirm?token=${sign(pending.id, 'unsubscribe')}` });

@@ -6,45 +6,9 @@ import { waitForEdition } from '../../src/operations/progress.js';
 import { startInboundServer, type InboundServer } from '../../src/runtime/smtp/inbound.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { arf, dsn, notAReport, report } from '../helpers/reports.js';
 
 const CRLF = '\r\n';
-
-/** A multipart/report of our own writing, in RFC 3464 / RFC 5965's shape. */
-function report(type: 'delivery-status' | 'feedback-report', machine: string, returned?: string) {
-  const b = 'rep0rt-b0undary';
-  return [
-    'From: MAILER-DAEMON@mx.example.org',
-    'To: bounces@bounces.news.example',
-    'Subject: report',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=${type};${CRLF}\tboundary="${b}"`,
-    '',
-    `--${b}`,
-    'Content-Type: text/plain',
-    '',
-    'A message could not be delivered, or someone complained.',
-    `--${b}`,
-    `Content-Type: message/${type}`,
-    '',
-    machine,
-    ...(returned ? [`--${b}`, 'Content-Type: text/rfc822-headers', '', returned] : []),
-    `--${b}--`,
-    '',
-  ].join(CRLF);
-}
-
-const dsn = (recipient: string, action: string, status: string) =>
-  report(
-    'delivery-status',
-    [
-      'Reporting-MTA: dns; mx.example.org',
-      '',
-      `Final-Recipient: rfc822; ${recipient}`,
-      `Action: ${action}`,
-      `Status: ${status}`,
-      `Diagnostic-Code: smtp; ${status.startsWith('5') ? '550' : '452'} ${status} mailbox trouble`,
-    ].join(CRLF),
-  );
 
 describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
   let t: TestPipeline;
@@ -92,14 +56,8 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
     // 4. An ARF complaint to the plain bounce address: Original-Rcpt-To and the returned Message-ID.
     await send(
       'abuse-reports@bounces.news.example',
-      report(
-        'feedback-report',
-        [
-          'Feedback-Type: abuse',
-          'User-Agent: ExampleFBL/1.0',
-          'Version: 1',
-          'Original-Rcpt-To: <reader2@example.org>',
-        ].join(CRLF),
+      arf(
+        'reader2@example.org',
         `From: digest@news.example${CRLF}Message-ID: ${messageId(2)}${CRLF}Subject: x${CRLF}`,
       ),
     );
@@ -113,7 +71,7 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
       ),
     );
     // 6. Malformed: no report at all. Kept, and the listener carries on.
-    await send('bounces@bounces.news.example', `Subject: hello${CRLF}${CRLF}just text${CRLF}`);
+    await send('bounces@bounces.news.example', notAReport);
     // Mail for another domain is refused: no open relay.
     await expect(
       send('someone@example.org', dsn('x@example.org', 'failed', '5.1.1')),
@@ -128,7 +86,7 @@ describe('gazette inbound: DSNs and ARF reports over SMTP', () => {
       ['reader3@example.org', 'complaint', 'arf'],
     ]);
     const statuses = (await t.ctx.subscribers.getMany(ids)).map((s) => s?.status);
-    expect(statuses).toEqual(['bounced', 'active', 'unsubscribed', 'unsubscribed', 'active']);
+    expect(statuses).toEqual(['bounced', 'active', 'complained', 'complained', 'active']);
     expect(await t.ctx.deliveries.get(editionId, ids[0]!)).toMatchObject({
       state: 'bounced',
       lastError: expect.stringMatching(/^DSN: 5\.1\.1/),

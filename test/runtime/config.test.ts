@@ -129,6 +129,49 @@ describe('config', () => {
     expect(() => loadConfig({ POSTMARK_WEBHOOK_USER: 'postmark' })).toThrow(
       /POSTMARK_WEBHOOK_PASSWORD: is required with/,
     );
+  it('BOUNCE_IMAP_URL: imaps anywhere, clear imap on the loopback only, bad values named', () => {
+    expect(loadConfig({}).bounceImap).toBeUndefined();
+    expect(
+      loadConfig({ BOUNCE_IMAP_URL: 'imaps://bounce%40news:p%2Fss@mail.example/Bounces' })
+        .bounceImap,
+    ).toEqual({
+      host: 'mail.example',
+      port: 993,
+      secure: true,
+      requireTls: false,
+      user: 'bounce@news',
+      password: 'p/ss',
+      mailbox: 'Bounces',
+      intervalMs: 60_000,
+    });
+    const local = loadConfig({
+      BOUNCE_IMAP_URL: 'imap://u:p@127.0.0.1:7143',
+      BOUNCE_IMAP_INTERVAL_S: '5',
+    }).bounceImap;
+    expect(local).toMatchObject({ port: 7143, secure: false, requireTls: false, mailbox: 'INBOX' });
+    expect(local?.intervalMs).toBe(5_000);
+    // Off the loopback, imap:// must upgrade with STARTTLS before the password is sent.
+    expect(loadConfig({ BOUNCE_IMAP_URL: 'imap://u:p@mail.example' }).bounceImap).toMatchObject({
+      port: 143,
+      requireTls: true,
+    });
+    const bad = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return '';
+    };
+    expect(bad({ BOUNCE_IMAP_URL: 'pop3://u:hunter2@mail.example' })).toMatch(
+      /BOUNCE_IMAP_URL="pop3:\/\/u:\*\*\*@mail.example": must be an imaps:/,
+    );
+    expect(bad({ BOUNCE_IMAP_URL: 'imaps://mail.example/INBOX' })).toMatch(
+      /BOUNCE_IMAP_URL.*must name the user and password/,
+    );
+    expect(
+      bad({ BOUNCE_IMAP_URL: 'imaps://u:p@mail.example', BOUNCE_IMAP_INTERVAL_S: '0' }),
+    ).toMatch(/BOUNCE_IMAP_INTERVAL_S/);
   });
 
   it('METRICS_TOKEN and CONFIRM_MAILS_PER_DAY', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSuppressionStore } from '../../src/stores/suppressions.js';
-import { testRedis, type TestRedis } from '../helpers/redis.js';
+import { deletePrefix, testRedis, type TestRedis } from '../helpers/redis.js';
 
 describe('the suppression list', () => {
   let t: TestRedis;
@@ -43,5 +43,28 @@ describe('the suppression list', () => {
       spread.push(await s.softBounce('slow@example.org', 'dsn', { now: day(n) }));
     expect(spread.every((b) => !b.suppressed && b.score < 1.2)).toBe(true);
     expect(await s.get('slow@example.org')).toBe(undefined);
+  });
+
+  it("counts bounces and complaints as they are recorded, by kind and source; an operator's entries are no event", async () => {
+    const prefix = `${t.prefix}-events`;
+    const s = createSuppressionStore({ redis: t.redis, prefix });
+    expect(await s.events()).toEqual({ bounces: [], complaints: [] });
+    await s.add('a@example.org', 'hard-bounce', 'smtp');
+    await s.add('b@example.org', 'hard-bounce', 'dsn');
+    await s.add('b@example.org', 'hard-bounce', 'dsn');
+    await s.add('c@example.org', 'complaint', 'arf');
+    await s.softBounce('d@example.org', 'dsn');
+    await s.add('e@example.org', 'complaint', 'cli');
+    await s.add('f@example.org', 'manual', 'admin');
+    const e = await s.events();
+    expect(
+      e.bounces.sort((x, y) => `${x.kind}${x.source}`.localeCompare(`${y.kind}${y.source}`)),
+    ).toEqual([
+      { kind: 'hard', source: 'dsn', count: 2 },
+      { kind: 'hard', source: 'smtp', count: 1 },
+      { kind: 'soft', source: 'dsn', count: 1 },
+    ]);
+    expect(e.complaints).toEqual([{ source: 'arf', count: 1 }]);
+    await deletePrefix(t.redis, prefix);
   });
 });

@@ -2,6 +2,8 @@ import type { Config } from '../../runtime/config.js';
 import { ConfigError, errorMessage } from '../../runtime/errors.js';
 import { createContext } from '../../operations/context.js';
 import { handleInbound } from '../../operations/inbound.js';
+import { startMailboxPoller, type MailboxPoller } from '../../operations/mailbox-poll.js';
+import { openMailbox } from '../../runtime/imap/mailbox.js';
 import { startInboundServer } from '../../runtime/smtp/inbound.js';
 
 /** `gazette inbound [--port N] [--list]`: the bounce and complaint listener, or what it kept. */
@@ -36,10 +38,24 @@ export async function inboundCommand(
     onError: (err) => ctx.log.warn({ err: errorMessage(err) }, 'inbound'),
   });
   ctx.log.info({ port: server.port, domain: config.bounceDomain }, 'inbound listening');
+  let poller: MailboxPoller | undefined;
+  const imap = config.bounceImap;
+  if (imap) {
+    poller = startMailboxPoller(
+      ctx,
+      () => openMailbox(imap, { onError: (err) => ctx.log.warn({ err: err.message }, 'imap') }),
+      { intervalMs: imap.intervalMs },
+    );
+    ctx.log.info(
+      { host: imap.host, mailbox: imap.mailbox, intervalS: imap.intervalMs / 1000 },
+      'inbound polling a mailbox',
+    );
+  }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  await poller?.stop();
   await server.close();
   await ctx.close();
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../runtime/config.js';
 import { createContext } from '../../operations/context.js';
 import { buildApp } from '../../http/app.js';
-import { withTimeout } from '../../http/timeout.js';
+import { withTimeout } from '../../runtime/timeout.js';
 import { createMetrics } from '../../jobs/metrics.js';
 import { createJobDeps, createTransport } from '../../jobs/deps.js';
 import { syncDigestScheduler } from '../../jobs/scheduler.js';

@@ -27,7 +27,7 @@ export function subscribersCommand(config: () => Config): Command {
           tz: opts.tz,
           status: 'active',
         });
-        const kept = s.status === 'unsubscribed' || s.status === 'bounced';
+        const kept = ['unsubscribed', 'bounced', 'complained'].includes(s.status);
         const note = kept ? `; ${s.status}, and add does not re-activate` : '';
         console.log(`${outcome.padEnd(9)} ${s.id}  ${s.email} (${s.status}${note})`);
       }),
@@ -60,7 +60,11 @@ export function subscribersCommand(config: () => Config): Command {
   group
     .command('list')
     .description('list subscribers in the order they were added')
-    .option('--status <status>', 'pending, active, unsubscribed or bounced', statusOption)
+    .option(
+      '--status <status>',
+      'pending, active, unsubscribed, bounced or complained',
+      statusOption,
+    )
     .option('--limit <n>', 'at most this many', positiveInt, 100)
     .option('--offset <n>', 'skip this many first', positiveInt, 0)
     .option('--json', 'one JSON array on stdout')
@@ -127,7 +131,10 @@ function summary(r: ImportResult): string {
   const rows = r.created + r.updated + r.unchanged + r.skipped + r.invalid;
   const parts = (['created', 'updated', 'unchanged', 'skipped', 'invalid'] as const)
     .filter((k) => r[k] > 0)
-    .map((k) => `${r[k]} ${k}${k === 'skipped' ? ' (unsubscribed or bounced, left alone)' : ''}`);
+    .map(
+      (k) =>
+        `${r[k]} ${k}${k === 'skipped' ? ' (unsubscribed, bounced or complained, left alone)' : ''}`,
+    );
   const stopped = r.complete ? '' : '; stopped early, see the last error';
   return `${rows} rows: ${parts.join(', ') || 'nothing to do'}${stopped}`;
 }

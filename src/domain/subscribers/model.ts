@@ -36,7 +36,7 @@ export interface PreparedSubscriber {
   status: SubscriberStatus;
 }
 
-/** What an add did: `skipped` is an unsubscribed or bounced address left exactly as it was. */
+/** What an add did: `skipped` is an unsubscribed, bounced or complained address left exactly as it was. */
 export type AddOutcome = 'created' | 'updated' | 'unchanged' | 'skipped';
 
 /** Throws InvalidSubscriberError on the first bad field. */

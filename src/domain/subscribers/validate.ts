@@ -3,7 +3,8 @@ import { InvalidSubscriberError } from '../../runtime/errors.js';
 import { isValidAddress } from '../mail/headers.js';
 import { isTimeZone } from '../../runtime/tz.js';
 
-const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced'] as const;
+/** `complained`: marked our mail as spam (an ARF report or a provider's complaint event). */
+const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
 const MAX_NAME_LENGTH = 100;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createRedis, type Redis, type RedisTarget } from '../../runtime/redis.js';
-import { TimeoutError, withTimeout } from '../timeout.js';
+import { TimeoutError, withTimeout } from '../../runtime/timeout.js';
 
 export interface HealthCheck {
   check(): Promise<{ ok: boolean; redis: string; latencyMs?: number }>;

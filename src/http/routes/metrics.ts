@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../jobs/metrics.js';
 import { createTokenCheck } from '../auth.js';
-import { withTimeout } from '../timeout.js';
+import { withTimeout } from '../../runtime/timeout.js';
 
 /**
  * GET /metrics (Prometheus text). A scrape that cannot read Redis in time gets a 503. With a

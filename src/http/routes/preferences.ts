@@ -39,7 +39,7 @@ export async function preferenceRoutes(
 
   app.get('/unsubscribe', async (req: TokenRequest, reply) => {
     const sub = await subscriberFor(req, 'unsubscribe');
-    if (sub.status === 'unsubscribed') {
+    if (sub.status === 'unsubscribed' || sub.status === 'complained') {
       return send(
         reply,
         200,

@@ -12,7 +12,7 @@
     ARGV[1]  record key prefix (the id follows)
     ARGV[2]  now (ISO 8601)
     ARGV[3]  now (ms since the epoch)
-    ARGV[4]  '1' to update the name and zone of unsubscribed and bounced addresses too
+    ARGV[4]  '1' to update the name and zone of unsubscribed, bounced and complained addresses too
     ARGV[5]  zone set key prefix (the zone follows)
     ARGV[6..] five per row: address, new id, name ('' = not given), zone ('' = not given),
              status if created
@@ -53,7 +53,7 @@ for i = 6, #ARGV, 5 do
       redis.call('SREM', KEYS[3], id)
     end
     outcome = 'created'
-  elseif (status == 'unsubscribed' or status == 'bounced') and not touch then
+  elseif (status == 'unsubscribed' or status == 'bounced' or status == 'complained') and not touch then
     outcome = 'skipped'
   else
     local key = prefix .. id

@@ -59,10 +59,15 @@ export function createSubscriberChanges({ redis, keys, mustGet }: Deps) {
     /** pending → active; an active one stays; an unsubscribed or bounced one is left as it is. */
     confirm: (id: string, now?: Date) => transition(id, 'active', ['pending', 'active'], now),
     unsubscribe: (id: string, now?: Date) => transition(id, 'unsubscribed', 'any', now),
+    /**
+     * A spam complaint: from any status, for it says more than an unsubscribe (the person never
+     * wants this mail) and, unlike `unsubscribed`, an import or an add never revives it.
+     */
+    markComplained: (id: string, now?: Date) => transition(id, 'complained', 'any', now),
     /** A bounce does not overwrite an unsubscribe: the person's own choice is the one to keep. */
     markBounced: (id: string, now?: Date) =>
       transition(id, 'bounced', ['pending', 'active', 'bounced'], now),
-    /** The one way back from unsubscribed or bounced; `pending` asks for a fresh confirmation. */
+    /** The one way back from unsubscribed, bounced or complained; `pending` asks for a fresh confirmation. */
     resubscribe: (id: string, status: 'pending' | 'active' = 'pending', now?: Date) =>
       transition(id, status, 'any', now),
     /** null: use DIGEST_TZ. */

@@ -54,7 +54,7 @@ export function createSubscriberUpserts({ redis, keys, mustGet }: Deps) {
   return {
     /**
      * Idempotent on the address: an existing one keeps its id, createdAt and status (an
-     * unsubscribed or bounced address is never re-activated here); a given name or tz replaces
+     * unsubscribed, bounced or complained address is never re-activated here); a given name or tz replaces
      * the stored one. One Lua script, so concurrent adds of one address make one subscriber.
      */
     async add(
