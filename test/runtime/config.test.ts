@@ -129,6 +129,8 @@ describe('config', () => {
     expect(() => loadConfig({ POSTMARK_WEBHOOK_USER: 'postmark' })).toThrow(
       /POSTMARK_WEBHOOK_PASSWORD: is required with/,
     );
+  });
+
   it('BOUNCE_IMAP_URL: imaps anywhere, clear imap on the loopback only, bad values named', () => {
     expect(loadConfig({}).bounceImap).toBeUndefined();
     expect(
