@@ -136,7 +136,7 @@ async function expectBounceAndComplaint(a: TestApp, provider: string) {
     ['reader1@example.org', 'complaint', provider],
   ]);
   expect(await statusOf(a, 'reader0@example.org')).toBe('bounced');
-  expect(await statusOf(a, 'reader1@example.org')).toBe('unsubscribed');
+  expect(await statusOf(a, 'reader1@example.org')).toBe('complained');
   expect(await statusOf(a, 'reader2@example.org')).toBe('active');
 }
 
