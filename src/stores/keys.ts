@@ -1,10 +1,40 @@
 /**
+ * The hash tag of a prefix laid out for Redis Cluster (`{gazette}` → `gazette`), or undefined
+ * for a plain prefix. Config wraps GAZETTE_PREFIX in braces under REDIS_CLUSTER_NODES.
+ */
+function clusterTag(prefix: string): string | undefined {
+  return /^\{([^{}]+)\}$/.exec(prefix)?.[1];
+}
+
+/**
+ * BullMQ's prefix for one queue. A queue's scripts touch only its own keys, so under Cluster
+ * each queue gets a hash tag of its own (`{gazette:q:deliver}`) and the queues spread over the
+ * primaries; a plain prefix is BullMQ's as it is (`<prefix>:<queue>:…`).
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  const tag = clusterTag(prefix);
+  return tag === undefined ? prefix : `{${tag}:q:${queue}}`;
+}
+
+/**
  * Every key of ours lives under `<prefix>:db:`. BullMQ's keys are `<prefix>:<queue>:…`, and no
- * queue is named `db`, so the two can never collide. With a `{hash-tag}` prefix, Redis Cluster
- * keeps them all in one slot, which the Lua scripts of both need.
+ * queue is named `db`, so the two can never collide.
+ *
+ * Under Redis Cluster (a prefix that is one `{tag}`) a script, a MULTI and a pipeline may only
+ * touch keys of one slot, so keys are grouped by what is used together:
+ * - `{tag}:db:…`: subscribers, articles, editions, suppressions, the audit: one slot (their
+ *   scripts reach each other's keys: the subscriber scripts build subscriber keys from ARGV).
+ * - `{tag:ed:<edition>}:…`: one edition's delivery records and state sets, which the transition
+ *   script and the lanes' pipelines use together, and nothing else does: editions spread over
+ *   the primaries, and the send path's load (two scripts a message) with them.
+ * - `{tag:q:<queue>}:<queue>:…`: each BullMQ queue (queuePrefix).
+ * With a plain prefix (one Redis, Sentinel) the names are what they always were.
  */
 export function createKeys(prefix: string) {
   const db = `${prefix}:db`;
+  const tag = clusterTag(prefix);
+  const perEdition = (edition: string) =>
+    tag === undefined ? `${db}:edition:${edition}` : `{${tag}:ed:${edition}}`;
   return {
     article: (id: string) => `${db}:article:${id}`,
     articlesByDate: `${db}:articles:by-published`,
@@ -28,8 +58,8 @@ export function createKeys(prefix: string) {
     confirmDaily: (id: string, day: string) => `${db}:confirm-mails:${day}:${id}`,
     edition: (id: string) => `${db}:edition:${id}`,
     editionsByDate: `${db}:editions:by-date`,
-    delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
-    deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
+    delivery: (edition: string) => `${perEdition(edition)}:delivery`,
+    deliveryState: (edition: string, state: string) => `${perEdition(edition)}:state:${state}`,
     audit: `${db}:audit`,
     /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
     suppressions: `${db}:suppressions`,

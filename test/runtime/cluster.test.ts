@@ -1,0 +1,97 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHealthCheck } from '../../src/http/routes/health.js';
+import { runOnce } from '../../src/operations/run.js';
+import { statusReport } from '../../src/operations/status.js';
+import { importSubscribersCsv } from '../../src/operations/import-subscribers.js';
+import { createKeys } from '../../src/stores/keys.js';
+import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { startOwnCluster, type OwnCluster } from '../helpers/redis-server.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+
+const RECIPIENTS = 60;
+
+/**
+ * A real 3-primary Redis Cluster (redis-server --cluster-enabled, joined by redis-cli --cluster
+ * create) and the whole pipeline on it through REDIS_CLUSTER_NODES: import, ingest, an edition,
+ * its delivery to an SMTP sink, status. Every script, MULTI and pipeline must find its keys on
+ * one slot, or the Cluster refuses it (CROSSSLOT) and the edition does not complete.
+ */
+describe('on a 3-primary Redis Cluster', () => {
+  let cluster: OwnCluster;
+  let sink: SmtpSink;
+  let t: TestPipeline;
+  beforeAll(async () => {
+    cluster = await startOwnCluster({ primaries: 3 });
+    sink = await startSmtpSink();
+    // No replicas here: nothing could acknowledge a WAIT (the fault suite has replicas).
+    t = await testPipeline({ ...cluster.env, SMTP_URL: sink.url, REDIS_WAIT_REPLICAS: '0' });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.cleanup();
+    await sink?.close();
+    await cluster?.cleanup();
+  });
+
+  it('runs an edition end to end: import, ingest, deliver, status', async () => {
+    expect(t.ctx.redis).toBeInstanceOf(Cluster);
+    expect(t.config.prefix).toMatch(/^\{gztest-p-[0-9a-f]+\}$/);
+    const rows = Array.from({ length: RECIPIENTS }, (_, i) => `r${i}@example.org,R ${i}`);
+    const file = join(t.dir, 'subscribers.csv');
+    await writeFile(file, `email,name\n${rows.join('\n')}\n`);
+    const imported = await importSubscribersCsv(file, { store: t.ctx.subscribers, batchSize: 25 });
+    expect(imported).toMatchObject({ created: RECIPIENTS, invalid: 0, complete: true });
+    await t.writeArticle(
+      'harbour.txt',
+      sampleWire('The harbour reopened on Monday, after a week of storms.'),
+    );
+    t.startWorkers();
+
+    const summary = await runOnce(t.ctx, {
+      contentDir: t.config.contentDir,
+      feedPath: join(t.dir, 'feed.xml'),
+    });
+    expect(summary).toMatchObject({ recipients: RECIPIENTS, sent: RECIPIENTS, failed: 0 });
+    const mails = await sink.parsed();
+    expect(mails).toHaveLength(RECIPIENTS);
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(RECIPIENTS);
+
+    const report = await statusReport(t.ctx, summary.editionId!);
+    expect(report.editions[0]!.deliveries).toMatchObject({ sent: RECIPIENTS, total: RECIPIENTS });
+    expect(report.queues.deliver).toMatchObject({ waiting: 0, active: 0, failed: 0 });
+
+    const health = createHealthCheck(t.config.redis.target, 2000);
+    expect(await health.check()).toMatchObject({ ok: true, redis: 'ok' });
+    health.close();
+  }, 120_000);
+
+  it('lays keys out by hash tag: the store on one slot, each edition and each queue on its own', async () => {
+    const editionId = (await t.ctx.editions.listIds(1))[0]!;
+    const keys = createKeys(t.config.prefix);
+    const tag = t.config.prefix.slice(1, -1);
+    const slotOf = async (key: string) =>
+      Number(await cluster.nodes[0]!.cli('CLUSTER', 'KEYSLOT', key));
+    const bySlot = new Map<number, string[]>();
+    for (const node of (t.ctx.redis as Cluster).nodes('master')) {
+      for (const key of await node.keys(`{${tag}[:}]*`)) {
+        const slot = await slotOf(key);
+        bySlot.set(slot, [...(bySlot.get(slot) ?? []), key]);
+      }
+    }
+    const store = await slotOf(keys.subscribersActive);
+    const edition = await slotOf(keys.delivery(editionId));
+    const deliver = await slotOf(`{${tag}:q:deliver}`);
+    expect(await slotOf(keys.deliveryState(editionId, 'sent'))).toBe(edition);
+    expect(bySlot.get(store)!.every((k) => k.startsWith(`{${tag}}:db:`))).toBe(true);
+    expect(bySlot.get(edition)!.every((k) => k.startsWith(`{${tag}:ed:${editionId}}:`))).toBe(true);
+    expect(bySlot.get(deliver)!.some((k) => k.startsWith(`{${tag}:q:deliver}:deliver:`))).toBe(
+      true,
+    );
+    // Nothing of ours outside the three kinds of tag.
+    const all = [...bySlot.values()].flat();
+    expect(all.filter((k) => !/^\{[^}]+(?:\}:db:|:ed:|:q:)/.test(k))).toEqual([]);
+    expect(bySlot.size).toBeGreaterThanOrEqual(4);
+  });
+});
