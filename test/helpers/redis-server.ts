@@ -18,8 +18,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One command to 127.0.0.1:`port` on a short-lived connection of our own. */
-async function cliAt(port: number, ...args: (string | number)[]): Promise<unknown> {
+/** Commands to 127.0.0.1:`port`, in order, on one short-lived connection of our own; the last reply. */
+async function commandsAt(port: number, commands: (string | number)[][]): Promise<unknown> {
   const r = createRedis(`redis://127.0.0.1:${port}`, {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -29,12 +29,16 @@ async function cliAt(port: number, ...args: (string | number)[]): Promise<unknow
   r.on('error', () => {});
   try {
     await r.connect();
-    const [cmd, ...rest] = args;
-    return await r.call(String(cmd), ...rest.map(String));
+    let reply: unknown;
+    for (const [cmd, ...rest] of commands) reply = await r.call(String(cmd), ...rest.map(String));
+    return reply;
   } finally {
     r.disconnect();
   }
 }
+
+/** One command to 127.0.0.1:`port` on a short-lived connection of our own. */
+const cliAt = (port: number, ...args: (string | number)[]) => commandsAt(port, [args]);
 
 export interface OwnRedis {
   port: number;
@@ -313,6 +317,8 @@ export interface OwnCluster {
   primaryFor(key: string): Promise<OwnRedis>;
   /** A replica of `primary` (one whose link to it is up). */
   replicaOf(primary: OwnRedis): Promise<OwnRedis>;
+  /** One read on `node` as a replica answers it (READONLY first: else it redirects with MOVED). */
+  readReplica(node: OwnRedis, ...args: (string | number)[]): Promise<unknown>;
   /** Resolves once `key`'s slot has another primary than `old` and the cluster is ok; that node. */
   waitForFailover(key: string, old: OwnRedis, timeoutMs?: number): Promise<OwnRedis>;
   cleanup(): Promise<void>;
@@ -372,6 +378,7 @@ export async function startOwnCluster(
       }
       throw new Error(`no replica of the node on ${primary.port}`);
     },
+    readReplica: (node, ...args) => commandsAt(node.port, [['READONLY'], args]),
     async waitForFailover(key, old, timeoutMs = 30_000) {
       return until(
         `another primary for ${key}`,

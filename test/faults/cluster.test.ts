@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHealthCheck } from '../../src/http/routes/health.js';
+import { createKeys } from '../../src/stores/keys.js';
+import { openBed, type Bed } from './support/bed.js';
+import { expectPromiseKept } from './support/failover.js';
+
+const RECIPIENTS = 2000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A 3-primary Redis Cluster, each primary with a replica (cluster-node-timeout 2 s), a `gazette
+ * worker` child that reaches it through REDIS_CLUSTER_NODES, and the primary that holds the
+ * edition's delivery records (its hash tag's slot) SIGKILLed a quarter into a 2,000-recipient
+ * edition. Its replica is voted primary; the killed node is started again (as a supervisor
+ * would), rejoins from its nodes.conf as the new primary's replica, and claims can be made
+ * durable again (REDIS_WAIT_REPLICAS defaults to 1 under Cluster).
+ */
+describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
+  let bed: Bed | undefined;
+  afterEach(async () => {
+    await bed?.cleanup();
+    bed = undefined;
+  });
+
+  it('fails over to its replica: no recipient has two copies, none is lost, uncertain ⊆ what the replica had in flight', async () => {
+    bed = await openBed({ recipients: RECIPIENTS, cluster: true });
+    const cluster = bed.cluster!;
+    const sink = bed.sink!;
+    const health = createHealthCheck(bed.t.config.redis.target, 1000);
+    const worker = bed.spawnWorker();
+    await worker.waitFor('workers running', 30_000);
+    const editionId = await bed.send();
+    const keys = createKeys(bed.t.config.prefix);
+    const recordsKey = keys.delivery(editionId);
+    const primary = await cluster.primaryFor(recordsKey);
+    const replica = await cluster.replicaOf(primary);
+
+    while (sink.accepted.length < RECIPIENTS / 4) await sleep(1);
+    const atKill = sink.accepted.length;
+    const killedAt = performance.now();
+    await primary.crash();
+    // Nothing can write the edition's records until the replica is voted primary, so its
+    // `sending` set is what was in flight as far as any durable record says.
+    await sleep(200);
+    const inFlight = new Set(
+      (await cluster.readReplica(
+        replica,
+        'SMEMBERS',
+        keys.deliveryState(editionId, 'sending'),
+      )) as string[],
+    );
+    const sentOnReplica = Number(
+      await cluster.readReplica(replica, 'SCARD', keys.deliveryState(editionId, 'sent')),
+    );
+
+    const promoted = await cluster.waitForFailover(recordsKey, primary);
+    const failoverMs = performance.now() - killedAt;
+    expect(promoted).toBe(replica);
+    await primary.start();
+
+    // /healthz's own Cluster connection follows the new slot map too.
+    const deadline = Date.now() + 10_000;
+    while (!(await health.check()).ok && Date.now() < deadline) await sleep(100);
+    expect(await health.check()).toMatchObject({ ok: true, redis: 'ok' });
+    health.close();
+
+    await expectPromiseKept(bed, editionId, {
+      fault: 'Redis Cluster primary SIGKILL (replica promoted)',
+      recipients: RECIPIENTS,
+      inFlight,
+      note:
+        `killed at ${atKill} messages accepted; replica had ${sentOnReplica} sent; ` +
+        `the cluster named the replica after ${failoverMs.toFixed(0)} ms`,
+    });
+  }, 240_000);
+});
