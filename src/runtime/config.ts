@@ -226,8 +226,8 @@ const schema = z
         path: ['REDIS_SENTINEL_PASSWORD'],
         message: 'is for REDIS_SENTINELS; with a URL, put the password in it',
       });
-    // Under Cluster the prefix becomes the hash tag of our keys (stores/keys.ts): one tag, or
-    // none and Gazette adds the braces; braces anywhere else would split what must share a slot.
+    // Under Cluster the prefix becomes the hash tag of our keys (stores/keys.ts): braces of its
+    // own would end the tag early and split what must share a slot; one whole `{tag}` is kept.
     if (
       env.REDIS_CLUSTER_NODES &&
       /[{}]/.test(env.GAZETTE_PREFIX) &&
@@ -308,7 +308,7 @@ export interface Config {
     /** How long a claim waits for them; short of them, the message is not sent now. */
     readonly waitTimeoutMs: number;
   };
-  /** `{GAZETTE_PREFIX}` under Cluster: a prefix in braces lays keys out by hash tag (keys.ts). */
+  /** Under Cluster, keys get hash tags made of it (stores/keys.ts). */
   readonly prefix: string;
   readonly smtp: {
     readonly url?: string;
@@ -377,10 +377,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       waitReplicas: e.REDIS_WAIT_REPLICAS ?? (redisTarget(e).kind === 'url' ? 0 : 1),
       waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     }),
-    prefix:
-      e.REDIS_CLUSTER_NODES && !e.GAZETTE_PREFIX.startsWith('{')
-        ? `{${e.GAZETTE_PREFIX}}`
-        : e.GAZETTE_PREFIX,
+    prefix: e.GAZETTE_PREFIX,
     smtp: Object.freeze({
       url: e.SMTP_URL,
       poolSize: e.SMTP_POOL_SIZE,

@@ -40,7 +40,7 @@ export type TransitionOutcome =
 const STATE_LIST = DELIVERY_STATES.join(',');
 
 export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const transitionScript = loadScript(redis, 'transition-delivery');
   // Two scripts a message: the keys of the editions in flight are built once, not each time.
   const keyCache = new Map<string, string[]>();

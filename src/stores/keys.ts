@@ -1,38 +1,42 @@
 /**
- * The hash tag of a prefix laid out for Redis Cluster (`{gazette}` → `gazette`), or undefined
- * for a plain prefix. Config wraps GAZETTE_PREFIX in braces under REDIS_CLUSTER_NODES.
+ * The hash tag of our keys under Redis Cluster: the prefix, or what is inside it when it is
+ * already one `{tag}` (as the docs once advised for a cluster reached through one node).
  */
-function clusterTag(prefix: string): string | undefined {
-  return /^\{([^{}]+)\}$/.exec(prefix)?.[1];
+function clusterTag(prefix: string): string {
+  return /^\{([^{}]+)\}$/.exec(prefix)?.[1] ?? prefix;
+}
+
+/** How keys are laid out: `cluster` when the connection is a Redis Cluster (`redis.isCluster`). */
+export interface KeyLayout {
+  cluster: boolean;
 }
 
 /**
  * BullMQ's prefix for one queue. A queue's scripts touch only its own keys, so under Cluster
  * each queue gets a hash tag of its own (`{gazette:q:deliver}`) and the queues spread over the
- * primaries; a plain prefix is BullMQ's as it is (`<prefix>:<queue>:…`).
+ * primaries; otherwise BullMQ's keys are `<prefix>:<queue>:…`, as they always were.
  */
-export function queuePrefix(prefix: string, queue: string): string {
-  const tag = clusterTag(prefix);
-  return tag === undefined ? prefix : `{${tag}:q:${queue}}`;
+export function queuePrefix(prefix: string, queue: string, layout: KeyLayout): string {
+  return layout.cluster ? `{${clusterTag(prefix)}:q:${queue}}` : prefix;
 }
 
 /**
  * Every key of ours lives under `<prefix>:db:`. BullMQ's keys are `<prefix>:<queue>:…`, and no
  * queue is named `db`, so the two can never collide.
  *
- * Under Redis Cluster (a prefix that is one `{tag}`) a script, a MULTI and a pipeline may only
- * touch keys of one slot, so keys are grouped by what is used together:
- * - `{tag}:db:…`: subscribers, articles, editions, suppressions, the audit: one slot (their
- *   scripts reach each other's keys: the subscriber scripts build subscriber keys from ARGV).
- * - `{tag:ed:<edition>}:…`: one edition's delivery records and state sets, which the transition
- *   script and the lanes' pipelines use together, and nothing else does: editions spread over
- *   the primaries, and the send path's load (two scripts a message) with them.
- * - `{tag:q:<queue>}:<queue>:…`: each BullMQ queue (queuePrefix).
- * With a plain prefix (one Redis, Sentinel) the names are what they always were.
+ * Under Redis Cluster a script, a MULTI and a pipeline may only touch keys of one slot (ioredis
+ * sends a pipeline to one node), so keys are grouped by hash tag, by what is used together:
+ * - `{<prefix>}:db:…`: subscribers, articles, editions, suppressions, the audit, counters: one
+ *   slot (the subscriber scripts build subscriber keys from ARGV; signup's MULTI spans two keys).
+ * - `{<prefix>:ed:<edition>}:…`: one edition's delivery records and state sets, which the
+ *   transition script and the lanes' pipelines (with their `WAIT`) use together and nothing else
+ *   does: editions spread over the primaries, and the send path's load with them.
+ * - `{<prefix>:q:<queue>}:<queue>:…`: each BullMQ queue (queuePrefix).
+ * Without a Cluster the names are what they always were, whatever the prefix.
  */
-export function createKeys(prefix: string) {
-  const db = `${prefix}:db`;
-  const tag = clusterTag(prefix);
+export function createKeys(prefix: string, layout: KeyLayout = { cluster: false }) {
+  const tag = layout.cluster ? clusterTag(prefix) : undefined;
+  const db = tag === undefined ? `${prefix}:db` : `{${tag}}:db`;
   const perEdition = (edition: string) =>
     tag === undefined ? `${db}:edition:${edition}` : `{${tag}:ed:${edition}}`;
   return {

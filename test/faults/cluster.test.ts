@@ -30,7 +30,7 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     const worker = bed.spawnWorker();
     await worker.waitFor('workers running', 30_000);
     const editionId = await bed.send();
-    const keys = createKeys(bed.t.config.prefix);
+    const keys = createKeys(bed.t.config.prefix, { cluster: true });
     const recordsKey = keys.delivery(editionId);
     const primary = await cluster.primaryFor(recordsKey);
     const replica = await cluster.replicaOf(primary);

@@ -10,14 +10,12 @@ export function uniquePrefix(label = 't'): string {
 }
 
 /**
- * Deletes every key under `prefix:` (ours and BullMQ's alike); for a `{tag}` prefix, every key
- * whose hash tag starts `{tag}` or `{tag:` (stores/keys.ts). On a Cluster, each primary is
- * scanned (SCAN sees one node's keys) and each key unlinked alone (no multi-key command across
- * slots).
+ * Deletes every key under `prefix:` (ours and BullMQ's alike). On a Cluster, every key whose hash
+ * tag is `{prefix}` or starts `{prefix:` (stores/keys.ts): each primary is scanned (SCAN sees one
+ * node's keys) and each key unlinked alone (no multi-key command across slots).
  */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  const tag = /^\{([^{}]+)\}$/.exec(prefix)?.[1];
-  const pattern = tag === undefined ? `${prefix}:*` : `{${tag}[:}]*`;
+  const pattern = redis instanceof Cluster ? `{${prefix}[:}]*` : `${prefix}:*`;
   const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
   for (const node of nodes) {
     let cursor = '0';
