@@ -10,6 +10,7 @@ import { createKeys } from '../../src/stores/keys.js';
 import { sampleWire, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { startOwnCluster, type OwnCluster } from '../helpers/redis-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { ADMIN_TOKEN, eventually, testApp } from '../helpers/http.js';
 
 const RECIPIENTS = 60;
 
@@ -65,6 +66,38 @@ describe('on a 3-primary Redis Cluster', () => {
     expect(await health.check()).toMatchObject({ ok: true, redis: 'ok' });
     health.close();
   }, 120_000);
+
+  it('serves the web side: a signup (its MULTI), /healthz, the rate limits and the admin throttle', async () => {
+    const a = await testApp(
+      { ...cluster.env, SMTP_URL: sink.url, REDIS_WAIT_REPLICAS: '0', ADMIN_TOKEN },
+      { subscribeRateLimit: { max: 2, timeWindow: 60_000 } },
+    );
+    try {
+      const before = sink.received.length;
+      const signup = (email: string) =>
+        a.app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ email }).toString(),
+        });
+      expect((await signup('new@example.org')).statusCode).toBe(202);
+      await eventually(() => (sink.received.length > before ? true : undefined));
+      expect(await a.t.ctx.subscribers.findByEmail('new@example.org')).toMatchObject({
+        status: 'pending',
+      });
+      expect((await signup('other@example.org')).statusCode).toBe(202);
+      expect((await signup('third@example.org')).statusCode).toBe(429);
+      expect((await a.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+      const refused = await a.app.inject({
+        url: '/admin/editions/x',
+        headers: { authorization: 'Bearer wrong' },
+      });
+      expect(refused.statusCode).toBe(401);
+    } finally {
+      await a.close();
+    }
+  }, 60_000);
 
   it('lays keys out by hash tag: the store on one slot, each edition and each queue on its own', async () => {
     const editionId = (await t.ctx.editions.listIds(1))[0]!;
