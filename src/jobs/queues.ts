@@ -36,7 +36,7 @@ export function createQueues(
   const make = <K extends QueueName>(name: K) => {
     const queue = new Queue<QueuePayloads[K], unknown, string>(name, {
       connection,
-      prefix: queuePrefix(prefix, name, { cluster: connection.isCluster }),
+      prefix: queuePrefix(prefix, { cluster: connection.isCluster }),
       defaultJobOptions,
     });
     // Without a listener, every connection error is printed raw to stderr by the emitter.

@@ -74,7 +74,7 @@ function startWorker(
     },
     {
       connection: opts.connection,
-      prefix: queuePrefix(opts.prefix, name, { cluster: opts.connection.isCluster }),
+      prefix: queuePrefix(opts.prefix, { cluster: opts.connection.isCluster }),
       concurrency,
       lockDuration: opts.lockDuration ?? 30_000,
       stalledInterval: opts.stalledInterval ?? 30_000,

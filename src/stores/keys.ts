@@ -12,12 +12,13 @@ export interface KeyLayout {
 }
 
 /**
- * BullMQ's prefix for one queue. A queue's scripts touch only its own keys, so under Cluster
- * each queue gets a hash tag of its own (`{gazette:q:deliver}`) and the queues spread over the
- * primaries; otherwise BullMQ's keys are `<prefix>:<queue>:…`, as they always were.
+ * BullMQ's prefix for one queue: under Cluster `{<prefix>}`, the store's own slot, so that the
+ * jobs and what they write to the store (an edition, its fan-out jobs, the deliver jobs) share one
+ * primary's history, as on one Redis: a failover that loses a write loses what came after it too.
+ * Otherwise BullMQ's keys are `<prefix>:<queue>:…`, as they always were.
  */
-export function queuePrefix(prefix: string, queue: string, layout: KeyLayout): string {
-  return layout.cluster ? `{${clusterTag(prefix)}:q:${queue}}` : prefix;
+export function queuePrefix(prefix: string, layout: KeyLayout): string {
+  return layout.cluster ? `{${clusterTag(prefix)}}` : prefix;
 }
 
 /**
@@ -28,10 +29,11 @@ export function queuePrefix(prefix: string, queue: string, layout: KeyLayout): s
  * sends a pipeline to one node), so keys are grouped by hash tag, by what is used together:
  * - `{<prefix>}:db:…`: subscribers, articles, editions, suppressions, the audit, counters: one
  *   slot (the subscriber scripts build subscriber keys from ARGV; signup's MULTI spans two keys).
+ *   BullMQ's queues share it: `{<prefix>}:<queue>:…` (queuePrefix).
  * - `{<prefix>:ed:<edition>}:…`: one edition's delivery records and state sets, which the
  *   transition script and the lanes' pipelines (with their `WAIT`) use together and nothing else
- *   does: editions spread over the primaries, and the send path's load with them.
- * - `{<prefix>:q:<queue>}:<queue>:…`: each BullMQ queue (queuePrefix).
+ *   does: editions spread over the primaries, and the send path's load with them (the fan-out
+ *   waits for a replica before it queues a batch: jobs/fanout.ts).
  * Without a Cluster the names are what they always were, whatever the prefix.
  */
 export function createKeys(prefix: string, layout: KeyLayout = { cluster: false }) {

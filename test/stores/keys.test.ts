@@ -10,12 +10,12 @@ describe('key layout', () => {
     expect(k.subscribersActive).toBe('gazette:db:subscribers:active');
     expect(k.delivery('2026-12-01')).toBe('gazette:db:edition:2026-12-01:delivery');
     expect(k.deliveryState('2026-12-01', 'sent')).toBe('gazette:db:edition:2026-12-01:state:sent');
-    expect(queuePrefix('gazette', 'deliver', { cluster: false })).toBe('gazette');
+    expect(queuePrefix('gazette', { cluster: false })).toBe('gazette');
     expect(createKeys('{gazette}').delivery('e1')).toBe('{gazette}:db:edition:e1:delivery');
-    expect(queuePrefix('{gazette}', 'deliver', { cluster: false })).toBe('{gazette}');
+    expect(queuePrefix('{gazette}', { cluster: false })).toBe('{gazette}');
   });
 
-  it('under Cluster: the store on one tag, each edition and each queue on one of its own', () => {
+  it('under Cluster: the store and the queues on one tag, each edition on one of its own', () => {
     expect(createKeys('{gazette}', { cluster: true }).delivery('e1')).toBe(
       createKeys('gazette', { cluster: true }).delivery('e1'),
     );
@@ -35,11 +35,6 @@ describe('key layout', () => {
     const e1 = [k.delivery('e1'), k.deliveryState('e1', 'queued'), k.deliveryState('e1', 'sent')];
     expect(new Set(e1.map(hashTag))).toEqual(new Set(['gazette:ed:e1']));
     expect(hashTag(k.delivery('e2'))).toBe('gazette:ed:e2');
-    expect(hashTag(`${queuePrefix('gazette', 'deliver', { cluster: true })}:deliver:wait`)).toBe(
-      'gazette:q:deliver',
-    );
-    expect(hashTag(`${queuePrefix('gazette', 'fanout', { cluster: true })}:fanout:wait`)).toBe(
-      'gazette:q:fanout',
-    );
+    expect(hashTag(`${queuePrefix('gazette', { cluster: true })}:deliver:wait`)).toBe('gazette');
   });
 });
