@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHealthCheck } from '../../src/http/routes/health.js';
 import { createKeys } from '../../src/stores/keys.js';
 import { openBed, type Bed } from './support/bed.js';
-import { expectPromiseKept } from './support/failover.js';
+import { expectPromiseKept, replicaHolds } from './support/failover.js';
 
 const RECIPIENTS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,18 +39,10 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     const atKill = sink.accepted.length;
     const killedAt = performance.now();
     await primary.crash();
-    // Nothing can write the edition's records until the replica is voted primary, so its
-    // `sending` set is what was in flight as far as any durable record says.
-    await sleep(200);
-    const inFlight = new Set(
-      (await cluster.readReplica(
-        replica,
-        'SMEMBERS',
-        keys.deliveryState(editionId, 'sending'),
-      )) as string[],
-    );
-    const sentOnReplica = Number(
-      await cluster.readReplica(replica, 'SCARD', keys.deliveryState(editionId, 'sent')),
+    const { inFlight, sent: sentOnReplica } = await replicaHolds(
+      (...args) => cluster.readReplica(replica, ...args),
+      keys,
+      editionId,
     );
 
     const promoted = await cluster.waitForFailover(recordsKey, primary);
@@ -58,16 +50,11 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     expect(promoted).toBe(replica);
     await primary.start();
 
-    // /healthz's own Cluster connection follows the new slot map too.
-    const deadline = Date.now() + 10_000;
-    while (!(await health.check()).ok && Date.now() < deadline) await sleep(100);
-    expect(await health.check()).toMatchObject({ ok: true, redis: 'ok' });
-    health.close();
-
     await expectPromiseKept(bed, editionId, {
       fault: 'Redis Cluster primary SIGKILL (replica promoted)',
       recipients: RECIPIENTS,
       inFlight,
+      health,
       note:
         `killed at ${atKill} messages accepted; replica had ${sentOnReplica} sent; ` +
         `the cluster named the replica after ${failoverMs.toFixed(0)} ms`,

