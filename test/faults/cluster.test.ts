@@ -22,12 +22,12 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     bed = undefined;
   });
 
-  it('fails over to its replica: no recipient has two copies, none is lost, uncertain ⊆ what the replica had in flight', async () => {
+  const failover = async (opts: { fault: string; workerToo: boolean }) => {
     bed = await openBed({ recipients: RECIPIENTS, cluster: true });
     const cluster = bed.cluster!;
     const sink = bed.sink!;
     const health = createHealthCheck(bed.t.config.redis.target, 1000);
-    const worker = bed.spawnWorker();
+    let worker = bed.spawnWorker();
     await worker.waitFor('workers running', 30_000);
     const editionId = await bed.send();
     const keys = createKeys(bed.t.config.prefix, { cluster: true });
@@ -38,7 +38,10 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     while (sink.accepted.length < RECIPIENTS / 4) await sleep(1);
     const atKill = sink.accepted.length;
     const killedAt = performance.now();
-    await primary.crash();
+    await Promise.all([
+      primary.crash(),
+      opts.workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined,
+    ]);
     const { inFlight, sent: sentOnReplica } = await replicaHolds(
       (...args) => cluster.readReplica(replica, ...args),
       keys,
@@ -49,9 +52,13 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     const failoverMs = performance.now() - killedAt;
     expect(promoted).toBe(replica);
     await primary.start();
+    if (opts.workerToo) {
+      worker = bed.spawnWorker();
+      await worker.waitFor('workers running', 30_000);
+    }
 
     await expectPromiseKept(bed, editionId, {
-      fault: 'Redis Cluster primary SIGKILL (replica promoted)',
+      fault: opts.fault,
       recipients: RECIPIENTS,
       inFlight,
       health,
@@ -59,5 +66,13 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
         `killed at ${atKill} messages accepted; replica had ${sentOnReplica} sent; ` +
         `the cluster named the replica after ${failoverMs.toFixed(0)} ms`,
     });
+  };
+
+  it('fails over to its replica: no recipient has two copies, none is lost, uncertain ⊆ what the replica had in flight', async () => {
+    await failover({ fault: 'Redis Cluster primary SIGKILL (replica promoted)', workerToo: false });
+  }, 240_000);
+
+  it('the primary and the worker SIGKILLed together: the same, with a new worker after the failover', async () => {
+    await failover({ fault: 'Redis Cluster primary + worker SIGKILL', workerToo: true });
   }, 240_000);
 });
