@@ -131,7 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     global: false,
     // Shared by every web replica; under our prefix so that a test's cleanup removes it.
     redis: ctx.redis,
-    nameSpace: createKeys(config.prefix).rateLimit,
+    nameSpace: createKeys(config.prefix, { cluster: ctx.redis.isCluster }).rateLimit,
     skipOnError: true,
   });
 

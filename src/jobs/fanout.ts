@@ -22,6 +22,15 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
         yield* subscribers.scanZone(zone, 1000);
         if (zone === config.digest.tz) yield* subscribers.scanZone('', 1000);
       }
+      // Under Cluster the records (the edition's slot) and the deliver jobs (the queues' slot)
+      // are on two primaries, and a failover of one does not roll the other back: a batch whose
+      // records were lost would find none and send nothing. So the records are on a replica
+      // before their batch is queued (on one primary, the claims' WAIT covers them too).
+      const { target, waitReplicas, waitTimeoutMs } = config.redis;
+      const wait =
+        target.kind === 'cluster' && waitReplicas > 0
+          ? { replicas: waitReplicas, timeoutMs: waitTimeoutMs }
+          : undefined;
       const result = { audience: 0, created: 0, batches: 0 };
       let pending: string[] = [];
       const flush = async (all: boolean) => {
@@ -47,7 +56,7 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
           .map((s) => s.id);
         if (ids.length === 0) continue;
         result.audience += ids.length;
-        const created = new Set(await deliveries.enqueueNew(editionId, ids, now()));
+        const created = new Set(await deliveries.enqueueNew(editionId, ids, now(), wait));
         result.created += created.size;
         // A record made by an earlier run that died before its batch was queued is still `queued`.
         const others = ids.filter((id) => !created.has(id));

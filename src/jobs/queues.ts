@@ -1,6 +1,7 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { DeliverJob, EditionJob, FanoutJob } from './payloads.js';
 import type { Redis } from '../runtime/redis.js';
+import { queuePrefix } from '../stores/keys.js';
 
 /** Each arrow of the data flow is one queue; the payload of each is validated again in its worker. */
 export interface QueuePayloads {
@@ -35,7 +36,7 @@ export function createQueues(
   const make = <K extends QueueName>(name: K) => {
     const queue = new Queue<QueuePayloads[K], unknown, string>(name, {
       connection,
-      prefix,
+      prefix: queuePrefix(prefix, { cluster: connection.isCluster }),
       defaultJobOptions,
     });
     // Without a listener, every connection error is printed raw to stderr by the emitter.

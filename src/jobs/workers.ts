@@ -5,6 +5,7 @@ import { redactAddresses } from '../runtime/log.js';
 import type { JobDefinition } from './types.js';
 import { QUEUE_NAMES, type QueueName } from './queues.js';
 import type { Redis } from '../runtime/redis.js';
+import { queuePrefix } from '../stores/keys.js';
 
 export interface WorkerOptions {
   connection: Redis;
@@ -73,7 +74,7 @@ function startWorker(
     },
     {
       connection: opts.connection,
-      prefix: opts.prefix,
+      prefix: queuePrefix(opts.prefix, { cluster: opts.connection.isCluster }),
       concurrency,
       lockDuration: opts.lockDuration ?? 30_000,
       stalledInterval: opts.stalledInterval ?? 30_000,

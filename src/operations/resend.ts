@@ -119,7 +119,7 @@ export interface AuditEntry {
 }
 
 async function audit(ctx: Pick<Context, 'redis' | 'config'>, entry: AuditEntry): Promise<void> {
-  const key = createKeys(ctx.config.prefix).audit;
+  const key = createKeys(ctx.config.prefix, { cluster: ctx.redis.isCluster }).audit;
   await ctx.redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, 9_999).exec();
 }
 
@@ -128,6 +128,10 @@ export async function readAudit(
   ctx: Pick<Context, 'redis' | 'config'>,
   limit = 50,
 ): Promise<AuditEntry[]> {
-  const rows = await ctx.redis.lrange(createKeys(ctx.config.prefix).audit, 0, limit - 1);
+  const rows = await ctx.redis.lrange(
+    createKeys(ctx.config.prefix, { cluster: ctx.redis.isCluster }).audit,
+    0,
+    limit - 1,
+  );
   return rows.map((r) => JSON.parse(r) as AuditEntry);
 }

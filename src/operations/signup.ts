@@ -42,7 +42,7 @@ export type ConfirmOutcome = 'confirmed' | 'already-active' | 'stale';
  */
 export function createSignup(deps: SignupDeps) {
   const { config, subscribers, log, redis } = deps;
-  const keys = createKeys(config.prefix);
+  const keys = createKeys(config.prefix, { cluster: redis.isCluster });
   const inFlight = new Set<Promise<void>>();
 
   /** The cooldown, then the day's cap: anyone can ask, so neither may be skipped. */

@@ -184,6 +184,7 @@ const schema = z
       .default('info'),
     REDIS_URL: optional(redisUrl),
     REDIS_SENTINELS: optional(hostPorts),
+    REDIS_CLUSTER_NODES: optional(hostPorts),
     REDIS_SENTINEL_NAME: optional(
       z
         .string()
@@ -285,11 +286,37 @@ const schema = z
         path: ['REDIS_SENTINEL_NAME'],
         message: 'is set without REDIS_SENTINELS',
       });
-    if ((env.REDIS_PASSWORD || env.REDIS_SENTINEL_PASSWORD) && !env.REDIS_SENTINELS)
+    if (env.REDIS_CLUSTER_NODES && (env.REDIS_URL || env.REDIS_SENTINELS))
       ctx.addIssue({
         code: 'custom',
-        path: [env.REDIS_PASSWORD ? 'REDIS_PASSWORD' : 'REDIS_SENTINEL_PASSWORD'],
+        path: ['REDIS_CLUSTER_NODES'],
+        message: `is set together with ${env.REDIS_URL ? 'REDIS_URL' : 'REDIS_SENTINELS'}: give one (a Cluster does its own failover)`,
+      });
+    if (env.REDIS_PASSWORD && !env.REDIS_SENTINELS && !env.REDIS_CLUSTER_NODES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_PASSWORD'],
+        message:
+          'is for REDIS_SENTINELS or REDIS_CLUSTER_NODES; with a URL, put the password in it',
+      });
+    if (env.REDIS_SENTINEL_PASSWORD && !env.REDIS_SENTINELS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_PASSWORD'],
         message: 'is for REDIS_SENTINELS; with a URL, put the password in it',
+      });
+    // Under Cluster the prefix becomes the hash tag of our keys (stores/keys.ts): braces of its
+    // own would end the tag early and split what must share a slot; one whole `{tag}` is kept.
+    if (
+      env.REDIS_CLUSTER_NODES &&
+      /[{}]/.test(env.GAZETTE_PREFIX) &&
+      !/^\{[^{}]+\}$/.test(env.GAZETTE_PREFIX)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GAZETTE_PREFIX'],
+        message:
+          'has braces: with REDIS_CLUSTER_NODES give it without { } (Gazette adds its own hash tags) or as one {tag}',
       });
     const pair = (
       a: 'DKIM_SELECTOR' | 'DKIM_ED25519_SELECTOR',
@@ -360,12 +387,13 @@ export interface Config {
     readonly target: RedisTarget;
     /**
      * Replicas that must hold a `sending` claim (and every write before it) before its message
-     * is handed over: `WAIT n`. 0: no wait. Default 1 under Sentinel, 0 on one URL.
+     * is handed over: `WAIT n`. 0: no wait. Default 1 under Sentinel and Cluster, 0 on one URL.
      */
     readonly waitReplicas: number;
     /** How long a claim waits for them; short of them, the message is not sent now. */
     readonly waitTimeoutMs: number;
   };
+  /** Under Cluster, keys get hash tags made of it (stores/keys.ts). */
   readonly prefix: string;
   readonly smtp: {
     readonly url?: string;
@@ -441,7 +469,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redis: Object.freeze({
       target: Object.freeze(redisTarget(e)),
-      waitReplicas: e.REDIS_WAIT_REPLICAS ?? (redisTarget(e).kind === 'sentinel' ? 1 : 0),
+      waitReplicas: e.REDIS_WAIT_REPLICAS ?? (redisTarget(e).kind === 'url' ? 0 : 1),
       waitTimeoutMs: e.REDIS_WAIT_TIMEOUT_MS,
     }),
     prefix: e.GAZETTE_PREFIX,
@@ -516,6 +544,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function redisTarget(e: Env): RedisTarget {
+  if (e.REDIS_CLUSTER_NODES)
+    return { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, password: e.REDIS_PASSWORD };
   if (e.REDIS_SENTINELS)
     return {
       kind: 'sentinel',

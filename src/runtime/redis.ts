@@ -1,10 +1,22 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis as Single, type ClusterOptions, type RedisOptions } from 'ioredis';
 
-export type { Redis };
+/**
+ * A connection: one server (a URL or Sentinel's primary), or a Redis Cluster. The commands are
+ * the same; what differs is that a Cluster refuses a script, MULTI or pipeline whose keys are on
+ * more than one slot (pipelines: more than one node), which the key layout (stores/keys.ts) sees to.
+ */
+export type Redis = Single | Cluster;
 
-/** Where Redis is: one URL, or a Sentinel set that names the primary of `name`. */
+/** Where Redis is: one URL, a Sentinel set that names the primary of `name`, or Cluster nodes. */
 export type RedisTarget =
   | { readonly kind: 'url'; readonly url: string }
+  | {
+      readonly kind: 'cluster';
+      /** Some of the nodes: the client learns the others (and the slots) from them. */
+      readonly nodes: readonly { readonly host: string; readonly port: number }[];
+      readonly username?: string;
+      readonly password?: string;
+    }
   | {
       readonly kind: 'sentinel';
       readonly sentinels: readonly { readonly host: string; readonly port: number }[];
@@ -53,13 +65,15 @@ export function parseHostPorts(list: string): { host: string; port: number }[] |
     if (!m || port < 1 || port > 65_535) return `"${entry}" is not host:port`;
     out.push({ host: m[1] ?? m[2]!, port });
   }
-  return out.length ? out : 'names no sentinel';
+  return out.length ? out : 'names no host:port';
 }
 
 /** For messages and logs: the URL without its password, or the Sentinel set and the name. */
 function describeRedis(target: RedisTarget | string): string {
   if (typeof target === 'string') return safeUrl(target);
   if (target.kind === 'url') return safeUrl(target.url);
+  if (target.kind === 'cluster')
+    return `cluster ${target.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
   return `sentinel ${target.sentinels.map((s) => `${s.host}:${s.port}`).join(',')} (master ${target.name})`;
 }
 
@@ -73,6 +87,12 @@ function describeRedis(target: RedisTarget | string): string {
  * `+switch-master` they publish drops the connection at once (`failoverDetector`), so a failover
  * is followed without a restart. A command refused with READONLY (a client still on a primary
  * that was just demoted) reconnects and is sent again: the replica did not run it.
+ *
+ * Under Cluster, `opts` apply to the connection to each node. Reads go to primaries too
+ * (`scaleReads: 'master'`): a replica's copy lags, and a delivery record read there could say
+ * `queued` for a copy already sent. MOVED and ASK are followed (a resharding), and a failover is
+ * seen as the refreshed slot map; meanwhile commands wait in the offline queue (CLUSTERDOWN and
+ * TRYAGAIN are retried after `retryDelayOnClusterDown` / `retryDelayOnTryAgain`).
  */
 export function createRedis(target: RedisTarget | string, opts: RedisOptions = {}): Redis {
   const base: RedisOptions = {
@@ -81,8 +101,9 @@ export function createRedis(target: RedisTarget | string, opts: RedisOptions = {
     connectionName: 'gazette',
   };
   if (typeof target === 'string' || target.kind === 'url')
-    return new Redis(typeof target === 'string' ? target : target.url, { ...base, ...opts });
-  return new Redis({
+    return new Single(typeof target === 'string' ? target : target.url, { ...base, ...opts });
+  if (target.kind === 'cluster') return createCluster(target, { ...base, ...opts });
+  return new Single({
     ...base,
     sentinels: target.sentinels.map((s) => ({ ...s })),
     name: target.name,
@@ -97,6 +118,35 @@ export function createRedis(target: RedisTarget | string, opts: RedisOptions = {
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
     ...opts,
   });
+}
+
+function createCluster(
+  target: Extract<RedisTarget, { kind: 'cluster' }>,
+  redisOptions: RedisOptions,
+): Cluster {
+  const { retryStrategy, enableOfflineQueue, lazyConnect, ...perNode } = redisOptions;
+  const options: ClusterOptions = {
+    scaleReads: 'master',
+    enableReadyCheck: redisOptions.enableReadyCheck ?? true,
+    // Fail-fast and lazy options (the health check, the test helpers) are the cluster's to
+    // apply, not each node's: the cluster owns the reconnects and the offline queue.
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    ...(retryStrategy === undefined ? {} : { clusterRetryStrategy: retryStrategy }),
+    // A failover takes cluster-node-timeout and a vote: keep asking, a few times a second.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 100,
+    redisOptions: {
+      ...perNode,
+      username: target.username,
+      password: target.password,
+    },
+  };
+  return new Cluster(
+    target.nodes.map((n) => ({ ...n })),
+    options,
+  );
 }
 
 class RedisUnavailableError extends Error {

@@ -14,7 +14,7 @@ export interface StoredArticle {
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 export function createArticleStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
 
   const decode = (h: Record<string, string>): StoredArticle | undefined => {
     if (!h.json) return undefined;

@@ -40,7 +40,7 @@ export type TransitionOutcome =
 const STATE_LIST = DELIVERY_STATES.join(',');
 
 export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const transitionScript = loadScript(redis, 'transition-delivery');
   // Two scripts a message: the keys of the editions in flight are built once, not each time.
   const keyCache = new Map<string, string[]>();
@@ -133,11 +133,16 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       return runSteps(steps, wait);
     },
 
-    /** Creates `queued` records for the subscribers that have none; returns those it created. */
+    /**
+     * Creates `queued` records for the subscribers that have none; returns those it created.
+     * With `wait`, a `WAIT` follows in the same round trip (on the edition's node, under Cluster)
+     * and it rejects unless that many replicas hold the records.
+     */
     async enqueueNew(
       edition: string,
       subscribers: string[],
       now: Date = new Date(),
+      wait?: { replicas: number; timeoutMs: number },
     ): Promise<string[]> {
       const pipeline = redis.pipeline();
       for (const id of subscribers) {
@@ -150,7 +155,11 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
         };
         transitionScript.queue(pipeline, scriptKeys(edition), scriptArgs(step));
       }
+      if (wait) pipeline.wait(wait.replicas, wait.timeoutMs);
       const results = (await pipeline.exec()) ?? [];
+      const acked = wait ? Number(results[subscribers.length]?.[1] ?? 0) : 0;
+      if (wait && acked < wait.replicas)
+        throw new Error(`new records held by ${acked} of ${wait.replicas} replicas`);
       return subscribers.filter((_, i) => results[i]?.[1] === 'none');
     },
 

@@ -17,7 +17,7 @@ export interface StoredEdition {
 }
 
 export function createEditionStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const claim = loadScript(redis, 'claim-edition');
 
   const decode = (h: Record<string, string>): StoredEdition | undefined =>

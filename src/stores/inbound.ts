@@ -16,7 +16,7 @@ const KEEP = 1000;
 
 /** One capped list (newest first, the last KEEP): a single key, so LPUSH and LTRIM in one MULTI. */
 export function createInboundStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const key = keys.inboundKept;
   return {
     async keep(report: KeptReport): Promise<void> {

@@ -1,10 +1,46 @@
 /**
- * Every key of ours lives under `<prefix>:db:`. BullMQ's keys are `<prefix>:<queue>:…`, and no
- * queue is named `db`, so the two can never collide. With a `{hash-tag}` prefix, Redis Cluster
- * keeps them all in one slot, which the Lua scripts of both need.
+ * The hash tag of our keys under Redis Cluster: the prefix, or what is inside it when it is
+ * already one `{tag}` (as the docs once advised for a cluster reached through one node).
  */
-export function createKeys(prefix: string) {
-  const db = `${prefix}:db`;
+function clusterTag(prefix: string): string {
+  return /^\{([^{}]+)\}$/.exec(prefix)?.[1] ?? prefix;
+}
+
+/** How keys are laid out: `cluster` when the connection is a Redis Cluster (`redis.isCluster`). */
+export interface KeyLayout {
+  cluster: boolean;
+}
+
+/**
+ * BullMQ's prefix for one queue: under Cluster `{<prefix>}`, the store's own slot, so that the
+ * jobs and what they write to the store (an edition, its fan-out jobs, the deliver jobs) share one
+ * primary's history, as on one Redis: a failover that loses a write loses what came after it too.
+ * Otherwise BullMQ's keys are `<prefix>:<queue>:…`, as they always were.
+ */
+export function queuePrefix(prefix: string, layout: KeyLayout): string {
+  return layout.cluster ? `{${clusterTag(prefix)}}` : prefix;
+}
+
+/**
+ * Every key of ours lives under `<prefix>:db:`. BullMQ's keys are `<prefix>:<queue>:…`, and no
+ * queue is named `db`, so the two can never collide.
+ *
+ * Under Redis Cluster a script, a MULTI and a pipeline may only touch keys of one slot (ioredis
+ * sends a pipeline to one node), so keys are grouped by hash tag, by what is used together:
+ * - `{<prefix>}:db:…`: subscribers, articles, editions, suppressions, the audit, counters: one
+ *   slot (the subscriber scripts build subscriber keys from ARGV; signup's MULTI spans two keys).
+ *   BullMQ's queues share it: `{<prefix>}:<queue>:…` (queuePrefix).
+ * - `{<prefix>:ed:<edition>}:…`: one edition's delivery records and state sets, which the
+ *   transition script and the lanes' pipelines (with their `WAIT`) use together and nothing else
+ *   does: editions spread over the primaries, and the send path's load with them (the fan-out
+ *   waits for a replica before it queues a batch: jobs/fanout.ts).
+ * Without a Cluster the names are what they always were, whatever the prefix.
+ */
+export function createKeys(prefix: string, layout: KeyLayout = { cluster: false }) {
+  const tag = layout.cluster ? clusterTag(prefix) : undefined;
+  const db = tag === undefined ? `${prefix}:db` : `{${tag}}:db`;
+  const perEdition = (edition: string) =>
+    tag === undefined ? `${db}:edition:${edition}` : `{${tag}:ed:${edition}}`;
   return {
     article: (id: string) => `${db}:article:${id}`,
     articlesByDate: `${db}:articles:by-published`,
@@ -28,8 +64,8 @@ export function createKeys(prefix: string) {
     confirmDaily: (id: string, day: string) => `${db}:confirm-mails:${day}:${id}`,
     edition: (id: string) => `${db}:edition:${id}`,
     editionsByDate: `${db}:editions:by-date`,
-    delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
-    deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
+    delivery: (edition: string) => `${perEdition(edition)}:delivery`,
+    deliveryState: (edition: string, state: string) => `${perEdition(edition)}:state:${state}`,
     audit: `${db}:audit`,
     /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
     suppressions: `${db}:suppressions`,

@@ -46,7 +46,7 @@ const Wire = z.object({
  * removes it.
  */
 export function createSuppressionStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const key = keys.suppressions;
   const softBounceScript = loadScript(redis, 'soft-bounce');
   const decode = (email: string, raw: string | null | undefined): Suppression | undefined => {

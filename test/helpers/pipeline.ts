@@ -42,8 +42,8 @@ export async function testPipeline(
 ): Promise<TestPipeline> {
   const dir = await mkdtemp(join(tmpdir(), 'gazette-pipeline-'));
   const config = loadConfig({
-    // A Sentinel set is named instead of a URL, never together with one.
-    ...(env.REDIS_SENTINELS ? {} : { REDIS_URL }),
+    // A Sentinel set or a Cluster is named instead of a URL, never together with one.
+    ...(env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : { REDIS_URL }),
     GAZETTE_PREFIX: uniquePrefix('p'),
     SECRET: TEST_SECRET,
     SITE_URL: 'https://news.example',

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createRedis } from '../../src/runtime/redis.js';
 
 /** A free TCP port on the loopback (taken and released at once). */
@@ -17,8 +18,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One command to 127.0.0.1:`port` on a short-lived connection of our own. */
-async function cliAt(port: number, ...args: (string | number)[]): Promise<unknown> {
+/** Commands to 127.0.0.1:`port`, in order, on one short-lived connection of our own; the last reply. */
+async function commandsAt(port: number, commands: (string | number)[][]): Promise<unknown> {
   const r = createRedis(`redis://127.0.0.1:${port}`, {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -28,12 +29,16 @@ async function cliAt(port: number, ...args: (string | number)[]): Promise<unknow
   r.on('error', () => {});
   try {
     await r.connect();
-    const [cmd, ...rest] = args;
-    return await r.call(String(cmd), ...rest.map(String));
+    let reply: unknown;
+    for (const [cmd, ...rest] of commands) reply = await r.call(String(cmd), ...rest.map(String));
+    return reply;
   } finally {
     r.disconnect();
   }
 }
+
+/** One command to 127.0.0.1:`port` on a short-lived connection of our own. */
+const cliAt = (port: number, ...args: (string | number)[]) => commandsAt(port, [args]);
 
 export interface OwnRedis {
   port: number;
@@ -57,8 +62,8 @@ export interface OwnRedis {
  * A redis-server of the test's own on a free port: the tests that stop, freeze and fill Redis
  * must never touch the shared one on 6379. `extra` are more server arguments.
  */
-export async function startOwnRedis(extra: string[] = []): Promise<OwnRedis> {
-  const port = await freePort();
+export async function startOwnRedis(extra: string[] = [], atPort?: number): Promise<OwnRedis> {
+  const port = atPort ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'gazette-test-redis-'));
   let proc: ChildProcess;
   let stderr = '';
@@ -276,4 +281,160 @@ export async function startSentinelSet(opts: { downAfterMs?: number } = {}): Pro
     throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   return set;
+}
+
+/** Whether 127.0.0.1:`port` can be listened on now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port for a cluster node: it and its bus port (port + 10000) both free. From
+ * GAZETTE_TEST_CLUSTER_PORTS (the first of a range of 100) when set, else from 7300.
+ */
+async function clusterNodePort(taken: Set<number>): Promise<number> {
+  const base = Number(process.env.GAZETTE_TEST_CLUSTER_PORTS ?? 7300);
+  for (let port = base; port < base + 100; port++) {
+    if (taken.has(port)) continue;
+    if ((await portIsFree(port)) && (await portIsFree(port + 10_000))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port pair (port, port + 10000) from ${base} to ${base + 99}`);
+}
+
+export interface OwnCluster {
+  /** Every node, primaries first as created (a failover swaps the roles, not this order). */
+  nodes: OwnRedis[];
+  /** REDIS_CLUSTER_NODES for this cluster, and REDIS_URL emptied (see SentinelSet.env). */
+  env: { REDIS_CLUSTER_NODES: string; REDIS_URL: '' };
+  /** The node that serves `key`'s slot as primary now, as a live node sees the slot map. */
+  primaryFor(key: string): Promise<OwnRedis>;
+  /** A replica of `primary` (one whose link to it is up). */
+  replicaOf(primary: OwnRedis): Promise<OwnRedis>;
+  /** One read on `node` as a replica answers it (READONLY first: else it redirects with MOVED). */
+  readReplica(node: OwnRedis, ...args: (string | number)[]): Promise<unknown>;
+  /** Resolves once `key`'s slot has another primary than `old` and the cluster is ok; that node. */
+  waitForFailover(key: string, old: OwnRedis, timeoutMs?: number): Promise<OwnRedis>;
+  cleanup(): Promise<void>;
+}
+
+/** `INFO`-style `field:value` lines (INFO, CLUSTER INFO) as fields. */
+function fields(text: unknown): Record<string, string> {
+  return Object.fromEntries(
+    String(text)
+      .split(/\r?\n/)
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+}
+
+/**
+ * A Redis Cluster of our own: `primaries` redis-servers with `--cluster-enabled yes` (each with
+ * `replicasEach` replicas), joined by `redis-cli --cluster create`, back once every live node
+ * says `cluster_state:ok` and every replica has synced. `nodeTimeoutMs` is cluster-node-timeout:
+ * how long a primary must be silent before its replica is promoted.
+ */
+export async function startOwnCluster(
+  opts: { primaries?: number; replicasEach?: number; nodeTimeoutMs?: number } = {},
+): Promise<OwnCluster> {
+  const primaries = opts.primaries ?? 3;
+  const replicasEach = opts.replicasEach ?? 0;
+  const taken = new Set<number>();
+  const nodes: OwnRedis[] = [];
+  const cluster: OwnCluster = {
+    nodes,
+    env: { REDIS_CLUSTER_NODES: '', REDIS_URL: '' },
+    async primaryFor(key) {
+      const live = nodes.filter((n) => n.proc().exitCode === null && n.proc().signalCode === null);
+      for (const n of live) {
+        const slot = Number(await n.cli('CLUSTER', 'KEYSLOT', key).catch(() => -1));
+        const ranges = (await n.cli('CLUSTER', 'SLOTS').catch(() => [])) as [
+          number,
+          number,
+          [string, number, ...unknown[]],
+        ][];
+        const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+        const owner = nodes.find((x) => x.port === Number(range?.[2][1]));
+        if (owner) return owner;
+      }
+      throw new Error(`no live node names a primary for ${key}`);
+    },
+    async replicaOf(primary) {
+      const id = String(await primary.cli('CLUSTER', 'MYID'));
+      for (const n of nodes) {
+        if (n === primary) continue;
+        const info = fields(await n.cli('INFO', 'replication'));
+        const myMaster = String(await n.cli('CLUSTER', 'NODES'))
+          .split('\n')
+          .find((l) => l.includes('myself'))
+          ?.split(' ')[3];
+        if (myMaster === id && info.master_link_status === 'up') return n;
+      }
+      throw new Error(`no replica of the node on ${primary.port}`);
+    },
+    readReplica: (node, ...args) => commandsAt(node.port, [['READONLY'], args]),
+    async waitForFailover(key, old, timeoutMs = 30_000) {
+      return until(
+        `another primary for ${key}`,
+        async () => {
+          const now = await cluster.primaryFor(key);
+          if (now === old) return undefined;
+          return fields(await now.cli('CLUSTER', 'INFO')).cluster_state === 'ok' ? now : undefined;
+        },
+        timeoutMs,
+      );
+    },
+    async cleanup() {
+      for (const n of nodes) await n.cleanup();
+    },
+  };
+  try {
+    for (let i = 0; i < primaries * (1 + replicasEach); i++) {
+      const port = await clusterNodePort(taken);
+      nodes.push(
+        await startOwnRedis(
+          [
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            String(opts.nodeTimeoutMs ?? 2000),
+            // Each node's test dir is its own, so a restarted node finds its nodes.conf.
+            '--appendonly',
+            'no',
+          ],
+          port,
+        ),
+      );
+    }
+    const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
+    await promisify(execFile)('redis-cli', [
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      String(replicasEach),
+      '--cluster-yes',
+    ]);
+    await until('every node to say cluster_state:ok and every replica to sync', async () => {
+      for (const n of nodes) {
+        if (fields(await n.cli('CLUSTER', 'INFO')).cluster_state !== 'ok') return false;
+        const info = fields(await n.cli('INFO', 'replication'));
+        if (info.role === 'slave' && info.master_link_status !== 'up') return false;
+      }
+      return true;
+    });
+    cluster.env.REDIS_CLUSTER_NODES = addresses.join(',');
+  } catch (err) {
+    await cluster.cleanup();
+    throw err;
+  }
+  return cluster;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Cluster } from 'ioredis';
 import { createRedis, type Redis } from '../../src/runtime/redis.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -8,14 +9,23 @@ export function uniquePrefix(label = 't'): string {
   return `gztest-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under `prefix:` (ours and BullMQ's alike). */
+/**
+ * Deletes every key under `prefix:` (ours and BullMQ's alike). On a Cluster, every key whose hash
+ * tag is `{prefix}` or starts `{prefix:` (stores/keys.ts): each primary is scanned (SCAN sees one
+ * node's keys) and each key unlinked alone (no multi-key command across slots).
+ */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  const pattern = redis instanceof Cluster ? `{${prefix}[:}]*` : `${prefix}:*`;
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length && node === redis) await redis.unlink(...keys);
+      else await Promise.all(keys.map((k) => redis.unlink(k)));
+    } while (cursor !== '0');
+  }
 }
 
 export interface TestRedis {

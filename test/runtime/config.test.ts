@@ -3,6 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/runtime/config.js';
 import { ConfigError } from '../../src/runtime/errors.js';
 
+/** Every problem loadConfig names for `env`, one a line; '' when it loads. */
+const problems = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return (err as ConfigError).problems.join('\n');
+  }
+  return '';
+};
+
 describe('config', () => {
   it('has working defaults and is frozen', () => {
     const c = loadConfig({});
@@ -184,15 +194,6 @@ describe('config', () => {
   });
 
   describe('Redis under Sentinel', () => {
-    const problems = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-      } catch (err) {
-        return (err as ConfigError).problems.join('\n');
-      }
-      return '';
-    };
-
     it('reads REDIS_SENTINELS and REDIS_SENTINEL_NAME, and waits for one replica by default', () => {
       const c = loadConfig({
         REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b.internal:26380,[::1]:26381',
@@ -279,6 +280,53 @@ describe('config', () => {
       );
       expect(problems({ REDIS_URL: 'http://r' })).toMatch(
         /must be a redis, rediss or redis\+sentinel URL/,
+      );
+    });
+  });
+
+  describe('Redis Cluster', () => {
+    it('reads REDIS_CLUSTER_NODES and waits for one replica by default', () => {
+      const c = loadConfig({
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b:7001',
+        REDIS_PASSWORD: 'pw',
+      });
+      const nodes = [`10.0.0.1:7000`, `redis-b:7001`].map((n) => n.split(':'));
+      expect(c.redis.target).toEqual({
+        kind: 'cluster',
+        nodes: nodes.map(([host, port]) => ({ host, port: Number(port) })),
+        password: 'pw',
+      });
+      expect(c.prefix).toBe('gazette');
+      expect(c.redis.waitReplicas).toBe(1);
+      expect(loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', GAZETTE_PREFIX: '{news}' }).prefix).toBe(
+        '{news}',
+      );
+      expect(
+        loadConfig({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_WAIT_REPLICAS: '0' }).redis.waitReplicas,
+      ).toBe(0);
+      // Without a Cluster, braces anywhere are the operator's business, as they always were.
+      expect(loadConfig({ GAZETTE_PREFIX: 'a:{b}' }).prefix).toBe('a:{b}');
+    });
+
+    it('names a bad node list, a second target and a prefix whose braces would split the slots', () => {
+      expect(problems({ REDIS_CLUSTER_NODES: 'r:7000,r' })).toMatch(
+        /REDIS_CLUSTER_NODES="r:7000,r": "r" is not host:port/,
+      );
+      expect(problems({ REDIS_CLUSTER_NODES: 'r:7000', REDIS_URL: 'redis://r:6379' })).toMatch(
+        /REDIS_CLUSTER_NODES=.*together with REDIS_URL/,
+      );
+      expect(
+        problems({
+          REDIS_CLUSTER_NODES: 'r:7000',
+          REDIS_SENTINELS: 's:1',
+          REDIS_SENTINEL_NAME: 'm',
+        }),
+      ).toMatch(/REDIS_CLUSTER_NODES=.*together with REDIS_SENTINELS/);
+      expect(problems({ REDIS_CLUSTER_NODES: 'r:7000', GAZETTE_PREFIX: 'a:{b}' })).toMatch(
+        /GAZETTE_PREFIX="a:\{b\}": has braces/,
+      );
+      expect(problems({ REDIS_SENTINEL_PASSWORD: 'x' })).toMatch(
+        /REDIS_SENTINEL_PASSWORD="\*\*\*": is for REDIS_SENTINELS/,
       );
     });
   });

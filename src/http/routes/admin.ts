@@ -116,7 +116,7 @@ export async function adminRoutes(
   const authorized = createTokenCheck(opts.token);
   const failures = createFailureThrottle(
     ctx.redis,
-    createKeys(ctx.config.prefix).adminFailures,
+    createKeys(ctx.config.prefix, { cluster: ctx.redis.isCluster }).adminFailures,
     opts.failures,
   );
   app.addHook('onRequest', async (req, reply) => {

@@ -18,7 +18,7 @@ export { normalizeEmail } from '../../domain/subscribers/validate.js';
  * and the set of active ids. Every write that touches more than one of them is one Lua script.
  */
 export function createSubscriberStore({ redis, prefix }: { redis: Redis; prefix: string }) {
-  const keys = createKeys(prefix);
+  const keys = createKeys(prefix, { cluster: redis.isCluster });
   const removeScript = loadScript(redis, 'remove-subscriber');
 
   const get = async (id: string): Promise<Subscriber | undefined> =>

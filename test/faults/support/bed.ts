@@ -7,7 +7,9 @@ import { sampleWire, testPipeline, type TestPipeline } from '../../helpers/pipel
 import {
   freePort,
   startOwnRedis,
+  startOwnCluster,
   startSentinelSet,
+  type OwnCluster,
   type OwnRedis,
   type SentinelSet,
 } from '../../helpers/redis-server.js';
@@ -25,6 +27,8 @@ export interface BedOptions {
   redisArgs?: string[];
   /** A Sentinel set (primary, replica, three sentinels) instead of one redis-server. */
   sentinel?: boolean;
+  /** A 3-primary Redis Cluster, each primary with a replica, instead of one redis-server. */
+  cluster?: boolean;
   /** More environment for the workers and the test's own context. */
   env?: Record<string, string>;
 }
@@ -45,9 +49,10 @@ interface Audit {
  * the edition, fan-out and delivery all happen in the children that the faults hit.
  */
 export interface Bed {
-  /** The redis-server, or the Sentinel set's first primary. */
+  /** The redis-server, the Sentinel set's first primary, or the Cluster's first node. */
   redis: OwnRedis;
   sentinels: SentinelSet | undefined;
+  cluster: OwnCluster | undefined;
   sink: Sink | undefined;
   smtpPort: number;
   t: TestPipeline;
@@ -65,8 +70,9 @@ export interface Bed {
 
 export async function openBed(opts: BedOptions): Promise<Bed> {
   const sentinels = opts.sentinel ? await startSentinelSet() : undefined;
-  const redis = sentinels?.primary ?? (await startOwnRedis(opts.redisArgs));
-  const where: Record<string, string> = sentinels?.env ?? { REDIS_URL: redis.url };
+  const cluster = opts.cluster ? await startOwnCluster({ replicasEach: 1 }) : undefined;
+  const redis = sentinels?.primary ?? cluster?.nodes[0] ?? (await startOwnRedis(opts.redisArgs));
+  const where: Record<string, string> = sentinels?.env ?? cluster?.env ?? { REDIS_URL: redis.url };
   let sink = opts.sinkDown ? undefined : await startSink(opts.sink);
   const smtpPort = sink?.port ?? (await freePort());
   const t = await testPipeline({
@@ -105,6 +111,7 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
   const bed: Bed = {
     redis,
     sentinels,
+    cluster,
     get sink() {
       return sink;
     },
@@ -157,7 +164,7 @@ export async function openBed(opts: BedOptions): Promise<Bed> {
       redis.thaw();
       await t.cleanup().catch(() => {});
       await sink?.close();
-      await (sentinels ?? redis).cleanup();
+      await (sentinels ?? cluster ?? redis).cleanup();
     },
   };
   return bed;

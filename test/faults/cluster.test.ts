@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHealthCheck } from '../../src/http/routes/health.js';
+import { createKeys } from '../../src/stores/keys.js';
+import { openBed, type Bed } from './support/bed.js';
+import { expectPromiseKept, replicaHolds } from './support/failover.js';
+
+const RECIPIENTS = 2000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A 3-primary Redis Cluster, each primary with a replica (cluster-node-timeout 2 s), a `gazette
+ * worker` child that reaches it through REDIS_CLUSTER_NODES, and the primary that holds the
+ * edition's delivery records (its hash tag's slot) SIGKILLed a quarter into a 2,000-recipient
+ * edition. Its replica is voted primary; the killed node is started again (as a supervisor
+ * would), rejoins from its nodes.conf as the new primary's replica, and claims can be made
+ * durable again (REDIS_WAIT_REPLICAS defaults to 1 under Cluster).
+ */
+describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
+  let bed: Bed | undefined;
+  afterEach(async () => {
+    await bed?.cleanup();
+    bed = undefined;
+  });
+
+  const failover = async (opts: { fault: string; workerToo: boolean }) => {
+    bed = await openBed({ recipients: RECIPIENTS, cluster: true });
+    const cluster = bed.cluster!;
+    const sink = bed.sink!;
+    const health = createHealthCheck(bed.t.config.redis.target, 1000);
+    let worker = bed.spawnWorker();
+    await worker.waitFor('workers running', 30_000);
+    const editionId = await bed.send();
+    const keys = createKeys(bed.t.config.prefix, { cluster: true });
+    const recordsKey = keys.delivery(editionId);
+    const primary = await cluster.primaryFor(recordsKey);
+    const replica = await cluster.replicaOf(primary);
+
+    while (sink.accepted.length < RECIPIENTS / 4) await sleep(1);
+    const atKill = sink.accepted.length;
+    const killedAt = performance.now();
+    await Promise.all([
+      primary.crash(),
+      opts.workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined,
+    ]);
+    const { inFlight, sent: sentOnReplica } = await replicaHolds(
+      (...args) => cluster.readReplica(replica, ...args),
+      keys,
+      editionId,
+    );
+
+    const promoted = await cluster.waitForFailover(recordsKey, primary);
+    const failoverMs = performance.now() - killedAt;
+    expect(promoted).toBe(replica);
+    await primary.start();
+    if (opts.workerToo) {
+      worker = bed.spawnWorker();
+      await worker.waitFor('workers running', 30_000);
+    }
+
+    await expectPromiseKept(bed, editionId, {
+      fault: opts.fault,
+      recipients: RECIPIENTS,
+      inFlight,
+      health,
+      note:
+        `killed at ${atKill} messages accepted; replica had ${sentOnReplica} sent; ` +
+        `the cluster named the replica after ${failoverMs.toFixed(0)} ms`,
+    });
+  };
+
+  it('fails over to its replica: no recipient has two copies, none is lost, uncertain ⊆ what the replica had in flight', async () => {
+    await failover({ fault: 'Redis Cluster primary SIGKILL (replica promoted)', workerToo: false });
+  }, 240_000);
+
+  it('the primary and the worker SIGKILLed together: the same, with a new worker after the failover', async () => {
+    await failover({ fault: 'Redis Cluster primary + worker SIGKILL', workerToo: true });
+  }, 240_000);
+});

@@ -1,0 +1,72 @@
+import { expect } from 'vitest';
+import type { HealthCheck } from '../../../src/http/routes/health.js';
+import type { Keys } from '../../../src/stores/keys.js';
+import { waitForEdition } from '../../../src/operations/progress.js';
+import type { Bed } from './bed.js';
+import { recordAudit } from './summary.js';
+
+/**
+ * What the replica about to be promoted holds of the edition, its primary just killed: nothing
+ * can write there until the promotion, so its `sending` ids are what was in flight as far as any
+ * durable record says. `read` runs one command on the replica. (The bytes already on their way to
+ * it land first.)
+ */
+export async function replicaHolds(
+  read: (...args: string[]) => Promise<unknown>,
+  keys: Pick<Keys, 'deliveryState'>,
+  editionId: string,
+): Promise<{ inFlight: Set<string>; sent: number }> {
+  await new Promise((r) => setTimeout(r, 200));
+  const inFlight = new Set(
+    (await read('SMEMBERS', keys.deliveryState(editionId, 'sending'))) as string[],
+  );
+  return { inFlight, sent: Number(await read('SCARD', keys.deliveryState(editionId, 'sent'))) };
+}
+
+/**
+ * After a Redis primary was killed mid-edition and another took over: waits for the edition to
+ * end, then holds it to the promise. Nobody has two copies, nobody is lost or left unrecorded,
+ * every recipient is `sent` or `uncertain`, and the uncertain ones are among `inFlight` (the
+ * `sending` set the promoted replica held when the primary died: what was in flight as far as
+ * any durable record says). First, `health` (/healthz's own connection) must find the new
+ * primary. Records the fault's row; `note` goes into the logged line.
+ */
+export async function expectPromiseKept(
+  bed: Bed,
+  editionId: string,
+  opts: {
+    fault: string;
+    recipients: number;
+    inFlight: ReadonlySet<string>;
+    note: string;
+    health: HealthCheck;
+  },
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await opts.health.check()).ok && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(await opts.health.check()).toMatchObject({ ok: true, redis: 'ok' });
+  opts.health.close();
+
+  const progress = await waitForEdition(bed.t.ctx, editionId, {
+    timeoutMs: 120_000,
+    intervalMs: 100,
+  });
+  const audit = await bed.audit(editionId);
+  const uncertain: string[] = [];
+  for await (const ids of bed.t.ctx.deliveries.scanState(editionId, 'uncertain'))
+    uncertain.push(...ids);
+  console.log(
+    `${opts.fault}: ${opts.note}; ${opts.inFlight.size} sending on the replica; ` +
+      `sent ${progress.sent}, uncertain ${audit.uncertain}, doubled ${audit.doubled}, lost ${audit.lost}, ` +
+      `copies at the server ${bed.sink?.accepted.length ?? 0}`,
+  );
+  recordAudit(opts.fault, 1, opts.recipients, audit);
+
+  expect(audit.doubled).toBe(0);
+  expect(audit.lost).toBe(0);
+  expect(audit.unrecorded).toBe(0);
+  expect(progress).toMatchObject({ queued: 0, sending: 0, failed: 0, bounced: 0 });
+  expect(progress.sent + progress.uncertain).toBe(opts.recipients);
+  expect(uncertain.filter((id) => !opts.inFlight.has(id))).toEqual([]);
+}
