@@ -32,5 +32,10 @@ export type FanoutJob = z.infer<typeof FanoutJobSchema>;
 export const DeliverJobSchema = z.object({
   editionId: z.string().min(1).max(64),
   subscriberIds: z.array(z.string().min(1).max(64)).min(1).max(10_000),
+  /**
+   * A follow-up of recipients deferred by their domain's configured rate: each already holds a
+   * booked slot of it, and this job is delayed until the last of those slots.
+   */
+  booked: z.boolean().optional(),
 });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;
