@@ -42,7 +42,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
   // three would fail a batch whose workers died four times, leaving its recipients queued for good.
   maxStalledCount: 100,
   create: (deps) => async (job, worker) => {
-    const { editionId, subscriberIds, booked = false } = job.data;
+    const { editionId, subscriberIds, booked } = job.data;
     const messages = await deps.messages(editionId);
     const [subs, records] = await Promise.all([
       deps.subscribers.getMany(subscriberIds),
@@ -52,7 +52,8 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     const suppressed = await deps.suppressions.getMany(subs.map((s) => s?.email ?? ''));
     // Which of the batch's domains another process has paused: one round trip for all of them.
     await deps.pacer.prepare(subs.flatMap((s) => (s ? [Pacer.domainOf(s.email)] : [])));
-    const deferred: (Deferral & { id: string })[] = [];    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const deferred: (Deferral & { id: string })[] = [];
+    const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result: DeliverJobResult = {
       sent: 0,
       bounced: 0,
@@ -157,6 +158,9 @@ class ReplicasShortError extends TransientDeliveryError {
   }
 }
 
+/** The span of booked slots one follow-up job carries. */
+const BOOKED_GROUP_MS = 100;
+
 /** Not sent now, record untouched (`queued`): to be taken again at `at` by a follow-up job. */
 interface Deferral {
   domain: string;
@@ -179,7 +183,11 @@ async function queueFollowUps(
 ): Promise<void> {
   const groups = new Map<string, (Deferral & { id: string })[]>();
   for (const d of deferred) {
-    const key = `${d.booked ? 'booked' : 'paused'} ${d.domain}`;
+    // Booked slots in short groups: each group goes at its last slot, so no copy goes much
+    // later than its own slot and a domain's copies never bunch up (pacer.ts).
+    const key = d.booked
+      ? `booked ${d.domain} ${Math.floor(d.at / BOOKED_GROUP_MS)}`
+      : `paused ${d.domain}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
   const { editionId } = job.data;
@@ -190,15 +198,12 @@ async function queueFollowUps(
       .update(`${job.id}|${key}|${ids.join(',')}`)
       .digest('hex')
       .slice(0, 20);
-    const booked = group[0]!.booked;
+    // Not before the last of them may go: a booked slot is never used early.
+    const last = Math.ceil(Math.max(...group.map((d) => d.at)));
     return {
       name: 'deliver' as const,
-      data: { editionId, subscriberIds: ids, ...(booked ? { booked } : {}) },
-      // Not before the last of them may go: a booked slot is never used early.
-      opts: {
-        jobId: `pace.${editionId}.${digest}`,
-        delay: Math.max(0, Math.ceil(Math.max(...group.map((d) => d.at)) - now)),
-      },
+      data: { editionId, subscriberIds: ids, ...(group[0]!.booked ? { booked: last } : {}) },
+      opts: { jobId: `pace.${editionId}.${digest}`, delay: Math.max(0, last - now) },
     };
   });
   if (jobs.length) await deps.queues.deliver.addBulk(jobs);
@@ -221,7 +226,7 @@ async function deliverOne(
   lastTry: boolean,
   lane: Lane,
   owner: string,
-  booked: boolean,
+  booked: number | undefined,
 ): Promise<Outcome> {
   const { editionId } = job.data;
   const move = (from: TransitionStep['from'], to: DeliveryState, patch: TransitionPatch = {}) =>

@@ -46,7 +46,9 @@ export function createPacingStore({ redis, prefix }: { redis: Redis; prefix: str
       firstMs: number,
       longestMs: number,
     ): Promise<DomainPace> {
-      return pace(nums(await script.run([keys.pace(domain)], ['throttle', now, firstMs, longestMs])));
+      return pace(
+        nums(await script.run([keys.pace(domain)], ['throttle', now, firstMs, longestMs])),
+      );
     },
     /** A 250 after strikes: the next pause starts short again. */
     async succeeded(domain: string, now: number): Promise<DomainPace> {

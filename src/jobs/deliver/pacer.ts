@@ -14,6 +14,14 @@ export interface PacerSettings {
  */
 export type Admission = { go: true } | { go: false; at: number; booked: boolean };
 
+/**
+ * How late a booked follow-up may run and still use its slots. Booked slots are grouped by
+ * `BOOKED_GROUP_MS` (deliver.ts), so every copy goes within about a quarter second of a slot of
+ * its own: at most 1.25 seconds' worth of the rate in any second, even when a busy queue starts
+ * follow-ups late and together.
+ */
+const BOOKED_GRACE_MS = 150;
+
 /** Domains remembered per process; past this many, forgotten (the next batch reads them again). */
 const MAX_KNOWN = 10_000;
 
@@ -45,13 +53,17 @@ export class Pacer {
     list.forEach((d, i) => this.remember(d, paces[i]!));
   }
 
-  /** Whether a message to `domain` may go now; `booked`: it already holds a slot of the rate. */
-  async admit(domain: string, booked: boolean): Promise<Admission> {
+  /**
+   * Whether a message to `domain` may go now. `bookedUntil`: it already holds a slot of the
+   * domain's rate, among slots that end then; used only if this is not much later.
+   */
+  async admit(domain: string, bookedUntil?: number): Promise<Admission> {
     const now = this.clock();
     const known = this.known.get(domain);
     if (known && known.until > now) return { go: false, at: known.until, booked: false };
     const rate = this.settings.domainRates[domain];
-    if (!rate || booked) return { go: true };
+    if (!rate) return { go: true };
+    if (bookedUntil !== undefined && now - bookedUntil <= BOOKED_GRACE_MS) return { go: true };
     const interval = 1000 / rate;
     // A burst of a tenth of a second's worth: lanes that ask at once need not queue for 1 ms.
     const tolerance = (Math.max(1, Math.floor(rate / 10)) - 1) * interval;
