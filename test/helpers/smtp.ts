@@ -43,7 +43,7 @@ export interface SinkOptions {
   /**
    * A receiving domain's throttling, answered to RCPT TO before `onRcpt` is asked: `code`
    * (default 421, Gmail's `4.7.28`) for recipients at `domains`, the first `first` times, or for
-   * `forMs` after the sink started, or (neither) always.
+   * `forMs` from the first such refusal, or (neither) always.
    */
   throttle?: { domains: string[]; code?: number; message?: string; first?: number; forMs?: number };
 }
@@ -65,14 +65,14 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
   const received: Received[] = [];
   const dropped: Received[] = [];
   const throttled: { to: string; at: number }[] = [];
-  const started = Date.now();
   const throttle = opts.throttle;
   const throttles = (address: string): CommandVerdict => {
     if (!throttle) return undefined;
     const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
     if (!throttle.domains.includes(domain)) return undefined;
     if (throttle.first !== undefined && throttled.length >= throttle.first) return undefined;
-    if (throttle.forMs !== undefined && Date.now() - started >= throttle.forMs) return undefined;
+    const since = throttled[0]?.at ?? Date.now();
+    if (throttle.forMs !== undefined && Date.now() - since >= throttle.forMs) return undefined;
     throttled.push({ to: address, at: Date.now() });
     const code = throttle.code ?? 421;
     return {

@@ -16,11 +16,11 @@ export type Admission = { go: true } | { go: false; at: number; booked: boolean 
 
 /**
  * How late a booked follow-up may run and still use its slots. Booked slots are grouped by
- * `BOOKED_GROUP_MS` (deliver.ts), so every copy goes within about a quarter second of a slot of
- * its own: at most 1.25 seconds' worth of the rate in any second, even when a busy queue starts
- * follow-ups late and together.
+ * `BOOKED_GROUP_MS` (deliver.ts), so every copy goes within 0.4 s of a slot of its own: at most
+ * 1.4 seconds' worth of the rate in any second, even when a busy queue starts follow-ups late
+ * and together. Later than that, its recipients book new slots (the rate is then not reached).
  */
-const BOOKED_GRACE_MS = 150;
+const BOOKED_GRACE_MS = 300;
 
 /** Domains remembered per process; past this many, forgotten (the next batch reads them again). */
 const MAX_KNOWN = 10_000;
