@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import { PermanentDeliveryError, UncertainDeliveryError, errorMessage } from '../runtime/errors.js';
 import { TransientDeliveryError } from '../runtime/smtp/classify.js';
@@ -13,6 +13,7 @@ import type { Subscriber } from '../stores/subscribers/index.js';
 import type { Suppression } from '../stores/suppressions.js';
 import type { EditionMessages } from './deliver/messages.js';
 import { Lane } from './deliver/lane.js';
+import { Pacer } from './deliver/pacer.js';
 import { DeliverJobSchema, type DeliverJob } from './payloads.js';
 import type { JobDefinition, JobDeps } from './types.js';
 
@@ -23,9 +24,14 @@ export interface DeliverJobResult {
   failed: number;
   uncertain: number;
   skipped: number;
+  /** Left `queued` for a delayed follow-up job: their domain is paused or past its rate. */
+  deferred: number;
 }
 
-/** Past this many throttled or failed attempts a record is `failed`, whatever the job's count. */
+/**
+ * Past this many throttled or failed attempts a record is `failed`, whatever the job's count. A
+ * 421/451 counts (the message was offered); a recipient deferred before it was offered does not.
+ */
 const MAX_RECORD_ATTEMPTS = 12;
 
 export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
@@ -36,7 +42,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
   // three would fail a batch whose workers died four times, leaving its recipients queued for good.
   maxStalledCount: 100,
   create: (deps) => async (job, worker) => {
-    const { editionId, subscriberIds } = job.data;
+    const { editionId, subscriberIds, booked } = job.data;
     const messages = await deps.messages(editionId);
     const [subs, records] = await Promise.all([
       deps.subscribers.getMany(subscriberIds),
@@ -44,8 +50,18 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
     ]);
     // The suppression list, read once per batch (one HMGET), just before sending.
     const suppressed = await deps.suppressions.getMany(subs.map((s) => s?.email ?? ''));
+    // Which of the batch's domains another process has paused: one round trip for all of them.
+    await deps.pacer.prepare(subs.flatMap((s) => (s ? [Pacer.domainOf(s.email)] : [])));
+    const deferred: (Deferral & { id: string })[] = [];
     const lastTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const result: DeliverJobResult = { sent: 0, bounced: 0, failed: 0, uncertain: 0, skipped: 0 };
+    const result: DeliverJobResult = {
+      sent: 0,
+      bounced: 0,
+      failed: 0,
+      uncertain: 0,
+      skipped: 0,
+      deferred: 0,
+    };
     let retry: TransientDeliveryError | undefined;
     // Set when a claim was on fewer replicas than REDIS_WAIT_REPLICAS: the batch stops claiming.
     let unreplicated = false;
@@ -67,6 +83,7 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
           lastTry,
           lane,
           owner,
+          booked,
         );
       } catch (err) {
         // Redis trouble mid-batch: the records say where each recipient stands; run the batch again.
@@ -74,7 +91,10 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
       }
       if (outcome instanceof ReplicasShortError) unreplicated = true;
       if (outcome instanceof TransientDeliveryError) retry = retry?.throttle ? retry : outcome;
-      else result[outcome]++;
+      else if (typeof outcome === 'object') {
+        deferred.push({ ...outcome, id: subscriberIds[i]! });
+        result.deferred++;
+      } else result[outcome]++;
     };
     // About two messages per pooled connection in flight across the process: enough to keep the
     // pool busy, few enough that a crash leaves few records uncertain.
@@ -98,8 +118,14 @@ export const deliverJob: JobDefinition<DeliverJob, DeliverJobResult> = {
       }),
     );
 
+    // Before this job ends (or is retried), so that at every moment the deferred recipients are
+    // someone's work: this job's while it runs, the follow-up's once it is queued. A crash in
+    // between runs this batch again, and the claims let only one of the two send each of them.
+    await queueFollowUps(deps, job, deferred);
+
     if (retry?.throttle) {
-      // 421/451: the server asks us to slow down; the batch goes back without spending an attempt.
+      // Too few replicas confirmed a claim: not one domain's trouble, but Redis's, so the whole
+      // worker waits; the batch goes back without spending an attempt.
       await worker.rateLimit(deps.config.smtp.throttleMs);
       throw Worker.RateLimitError();
     }
@@ -132,7 +158,56 @@ class ReplicasShortError extends TransientDeliveryError {
   }
 }
 
-type Outcome = keyof DeliverJobResult | TransientDeliveryError;
+/** The span of booked slots one follow-up job carries. */
+const BOOKED_GROUP_MS = 100;
+
+/** Not sent now, record untouched (`queued`): to be taken again at `at` by a follow-up job. */
+interface Deferral {
+  domain: string;
+  at: number;
+  /** It holds a booked slot of its domain's rate (DOMAIN_RATES). */
+  booked: boolean;
+}
+
+type Outcome = keyof DeliverJobResult | TransientDeliveryError | Deferral;
+
+/**
+ * One delayed deliver job per domain and kind of deferral, carrying just those recipients. Its
+ * id is derived from this job's and the recipients, so a rerun of this batch that defers the
+ * same ones adds nothing twice, and a follow-up of a follow-up is a job of its own.
+ */
+async function queueFollowUps(
+  deps: JobDeps,
+  job: Job<DeliverJob>,
+  deferred: readonly (Deferral & { id: string })[],
+): Promise<void> {
+  const groups = new Map<string, (Deferral & { id: string })[]>();
+  for (const d of deferred) {
+    // Booked slots in short groups: each group goes at its last slot, so no copy goes much
+    // later than its own slot and a domain's copies never bunch up (pacer.ts).
+    const key = d.booked
+      ? `booked ${d.domain} ${Math.floor(d.at / BOOKED_GROUP_MS)}`
+      : `paused ${d.domain}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  const { editionId } = job.data;
+  const now = Date.now();
+  const jobs = [...groups.entries()].map(([key, group]) => {
+    const ids = group.map((d) => d.id);
+    const digest = createHash('sha1')
+      .update(`${job.id}|${key}|${ids.join(',')}`)
+      .digest('hex')
+      .slice(0, 20);
+    // Not before the last of them may go: a booked slot is never used early.
+    const last = Math.ceil(Math.max(...group.map((d) => d.at)));
+    return {
+      name: 'deliver' as const,
+      data: { editionId, subscriberIds: ids, ...(group[0]!.booked ? { booked: last } : {}) },
+      opts: { jobId: `pace.${editionId}.${digest}`, delay: Math.max(0, last - now) },
+    };
+  });
+  if (jobs.length) await deps.queues.deliver.addBulk(jobs);
+}
 
 /** The record's claim was made by a run of this job (an owner is `jobId/run`, or `jobId` before runs). */
 const ownedBy = (rec: DeliveryRecord, jobId: string | undefined) =>
@@ -151,6 +226,7 @@ async function deliverOne(
   lastTry: boolean,
   lane: Lane,
   owner: string,
+  booked: number | undefined,
 ): Promise<Outcome> {
   const { editionId } = job.data;
   const move = (from: TransitionStep['from'], to: DeliveryState, patch: TransitionPatch = {}) =>
@@ -173,6 +249,11 @@ async function deliverOne(
     });
     return 'failed';
   }
+  // A paused domain, or one past its rate, holds neither this batch nor a send slot: the record
+  // stays `queued`, no attempt spent, and a follow-up job takes it when the domain allows.
+  const domain = Pacer.domainOf(sub.email);
+  const admission = await deps.pacer.admit(domain, booked);
+  if (!admission.go) return { domain, at: admission.at, booked: admission.booked };
   // `sending` must mean "on a pool connection now": a claim waits for a free connection, so a
   // crash leaves uncertain only what was really on the wire, not what queued inside the pool.
   let release = deps.sendSlots.tryAcquire();
@@ -262,6 +343,18 @@ async function deliverOne(
     }
     const transient =
       err instanceof TransientDeliveryError ? err : new TransientDeliveryError(errorMessage(err));
+    if (transient.throttle) {
+      // 421/451: this domain asks us to slow down, not the others. The record goes back first
+      // (a Redis error after that leaves it `queued`, never `sending`), then the domain pauses
+      // for every process and this recipient waits in a follow-up job; the job's attempts are
+      // not spent, so only MAX_RECORD_ATTEMPTS ends a domain that never stops refusing.
+      if (rec.attempts + 1 >= MAX_RECORD_ATTEMPTS) {
+        await move(['sending'], 'failed', { lastError: transient.message });
+        return 'failed';
+      }
+      await move(['sending'], 'queued', { lastError: transient.message });
+      return { domain, at: await deps.pacer.throttled(domain), booked: false };
+    }
     if (lastTry || rec.attempts + 1 >= MAX_RECORD_ATTEMPTS) {
       await move(['sending'], 'failed', { lastError: transient.message });
       return 'failed';
@@ -278,5 +371,7 @@ async function deliverOne(
     to: 'sent',
     patch: { messageId: res.messageId, response: res.response, stampSent: true },
   });
+  // Best effort: a domain whose strikes were not cleared only pauses longer at its next 421.
+  await deps.pacer.succeeded(domain).catch(() => {});
   return 'sent';
 }

@@ -2,6 +2,9 @@ import type { Config } from '../runtime/config.js';
 import { createMessageSource } from './deliver/messages.js';
 import type { JobDeps } from './registry.js';
 import { createSlots } from './deliver/semaphore.js';
+import { Pacer } from './deliver/pacer.js';
+import type { Redis } from '../runtime/redis.js';
+import { createPacingStore } from '../stores/pacing.js';
 import { loadDkimKeys } from '../runtime/dkim-keys.js';
 import { securityWarnings } from '../runtime/warnings.js';
 import {
@@ -37,7 +40,7 @@ export function createJobDeps(
     | 'deliveries'
     | 'subscribers'
     | 'suppressions'
-  >,
+  > & { redis: Redis },
   overrides: { transport?: MailTransport; now?: () => Date } = {},
 ): JobDeps {
   for (const warning of securityWarnings(ctx.config, 'sender')) ctx.log.warn(warning);
@@ -58,5 +61,10 @@ export function createJobDeps(
     }),
     now: overrides.now ?? (() => new Date()),
     sendSlots: createSlots(ctx.config.smtp.poolSize),
+    pacer: new Pacer(createPacingStore({ redis: ctx.redis, prefix: ctx.config.prefix }), {
+      throttleMs: ctx.config.smtp.throttleMs,
+      throttleMaxMs: ctx.config.smtp.throttleMaxMs,
+      domainRates: ctx.config.smtp.domainRates,
+    }),
   };
 }

@@ -32,5 +32,11 @@ export type FanoutJob = z.infer<typeof FanoutJobSchema>;
 export const DeliverJobSchema = z.object({
   editionId: z.string().min(1).max(64),
   subscriberIds: z.array(z.string().min(1).max(64)).min(1).max(10_000),
+  /**
+   * A follow-up of recipients deferred by their domain's configured rate: each holds a booked
+   * slot of it, the last at this time (ms since epoch), and the job is delayed until then. Run
+   * much later (a busy queue), the slots are stale and the recipients take new ones.
+   */
+  booked: z.number().int().positive().optional(),
 });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;

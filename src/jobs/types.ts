@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Config } from '../runtime/config.js';
 import type { Slots } from './deliver/semaphore.js';
+import type { Pacer } from './deliver/pacer.js';
 import type { Logger } from '../runtime/log.js';
 import type { MailTransport } from '../runtime/smtp/transport.js';
 import type { Queues } from './queues.js';
@@ -29,6 +30,8 @@ export interface JobDeps {
   now(): Date;
   /** One per pooled SMTP connection, shared by every deliver job in the process. */
   sendSlots: Slots;
+  /** Pacing per receiving domain (421/451 pauses, DOMAIN_RATES), shared by the process's jobs. */
+  pacer: Pacer;
   /** Optional metrics hook: one transport send, its duration and outcome (sent, bounced, …). */
   observeSend?(seconds: number, outcome: string): void;
 }

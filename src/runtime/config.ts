@@ -169,6 +169,32 @@ const imapUrl = z
       mailbox: path || 'INBOX',
     };
   });
+const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * DOMAIN_RATES, `gmail.com=50/s,yahoo.com=20/s`: messages per second to each receiving domain,
+ * across every worker process. Each bad entry is named, not only the first.
+ */
+function parseDomainRates(v: string, ctx: z.RefinementCtx): Readonly<Record<string, number>> {
+  const rates: Record<string, number> = {};
+  if (v === '') return Object.freeze(rates);
+  const bad: string[] = [];
+  for (const entry of v.split(',').map((e) => e.trim())) {
+    const m = /^([^=\s]+)=(\d+(?:\.\d+)?)\/([smh])$/.exec(entry);
+    const [, name = '', count = '0', unit = 's'] = m ?? [];
+    const domain = name.toLowerCase();
+    const perSecond = Number(count) / (RATE_UNITS[unit] ?? 1);
+    if (!m || !hostname.safeParse(domain).success || !(perSecond > 0) || domain in rates)
+      bad.push(JSON.stringify(entry));
+    else rates[domain] = perSecond;
+  }
+  if (bad.length)
+    ctx.addIssue({
+      code: 'custom',
+      message: `bad entr${bad.length > 1 ? 'ies' : 'y'} ${bad.join(', ')}: give domain=N/s (or /m, /h), comma-separated, each domain once, e.g. gmail.com=50/s,yahoo.com=20/s`,
+    });
+  return Object.freeze(rates);
+}
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -204,6 +230,8 @@ const schema = z
     SMTP_POOL_SIZE: int(1, 100, 5),
     SMTP_RATE_LIMIT: optional(z.coerce.number().int().min(1).max(100_000)),
     SMTP_THROTTLE_MS: int(10, 600_000, 5_000),
+    SMTP_THROTTLE_MAX_MS: int(10, 24 * 3_600_000, 600_000),
+    DOMAIN_RATES: z.string().trim().default('').transform(parseDomainRates),
     SMTP_TIMEOUT_MS: int(100, 600_000, 30_000),
     OUTBOX_DIR: z.string().min(1).default('out/outbox'),
     MAIL_FROM: z
@@ -268,6 +296,12 @@ const schema = z
     BOUNCE_IMAP_INTERVAL_S: int(1, 86_400, 60),
   })
   .superRefine((env, ctx) => {
+    if (env.SMTP_THROTTLE_MAX_MS < env.SMTP_THROTTLE_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_THROTTLE_MAX_MS'],
+        message: `must be at least SMTP_THROTTLE_MS (${env.SMTP_THROTTLE_MS})`,
+      });
     if (env.REDIS_SENTINELS && env.REDIS_URL)
       ctx.addIssue({
         code: 'custom',
@@ -399,8 +433,12 @@ export interface Config {
     readonly url?: string;
     readonly poolSize: number;
     readonly rateLimit?: number;
-    /** How long a worker pauses its deliver queue when a server answers 421/451. */
+    /** A receiving domain's first pause after a 421/451; each further one doubles it. */
     readonly throttleMs: number;
+    /** The longest pause a domain's repeated 421/451s grow to. */
+    readonly throttleMaxMs: number;
+    /** DOMAIN_RATES: messages a second to a receiving domain, across every process. */
+    readonly domainRates: Readonly<Record<string, number>>;
     readonly timeoutMs: number;
   };
   readonly outboxDir: string;
@@ -478,6 +516,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       poolSize: e.SMTP_POOL_SIZE,
       rateLimit: e.SMTP_RATE_LIMIT,
       throttleMs: e.SMTP_THROTTLE_MS,
+      throttleMaxMs: e.SMTP_THROTTLE_MAX_MS,
+      domainRates: e.DOMAIN_RATES,
       timeoutMs: e.SMTP_TIMEOUT_MS,
     }),
     outboxDir: e.OUTBOX_DIR,

@@ -67,6 +67,8 @@ export function createKeys(prefix: string, layout: KeyLayout = { cluster: false 
     delivery: (edition: string) => `${perEdition(edition)}:delivery`,
     deliveryState: (edition: string, state: string) => `${perEdition(edition)}:state:${state}`,
     audit: `${db}:audit`,
+    /** One receiving domain's pacing: pause, strikes, next slot (stores/scripts/pace-domain.lua). */
+    pace: (domain: string) => `${db}:pace:${domain}`,
     /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
     suppressions: `${db}:suppressions`,
     /** Inbound reports nobody could act on, newest first (stores/inbound.ts). */

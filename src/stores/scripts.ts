@@ -10,6 +10,7 @@ import type { Redis } from '../runtime/redis.js';
  */
 export type ScriptName =
   | 'claim-edition'
+  | 'pace-domain'
   | 'purge-pending-subscriber'
   | 'remove-subscriber'
   | 'set-subscriber-field'

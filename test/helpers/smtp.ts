@@ -16,6 +16,8 @@ interface Received {
   raw: Buffer;
   /** The SMTP session it came in (one per client connection). */
   sessionId: string;
+  /** When the data ended (ms since epoch): send rates are measured from these. */
+  at: number;
 }
 
 /** What the sink answers after the data of one message: 250, a code, or a dropped connection. */
@@ -38,6 +40,12 @@ export interface SinkOptions {
   headersOnly?: boolean;
   /** Listen on this port (default: a free one). */
   port?: number;
+  /**
+   * A receiving domain's throttling, answered to RCPT TO before `onRcpt` is asked: `code`
+   * (default 421, Gmail's `4.7.28`) for recipients at `domains`, the first `first` times, or for
+   * `forMs` from the first such refusal, or (neither) always.
+   */
+  throttle?: { domains: string[]; code?: number; message?: string; first?: number; forMs?: number };
 }
 
 export interface SmtpSink {
@@ -46,6 +54,8 @@ export interface SmtpSink {
   /** Every message the sink said 250 to (and those it dropped the connection on, in `dropped`). */
   received: Received[];
   dropped: Received[];
+  /** The RCPT TOs `throttle` refused, and when. */
+  throttled: { to: string; at: number }[];
   parsed(): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -54,6 +64,24 @@ export interface SmtpSink {
 export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
   const received: Received[] = [];
   const dropped: Received[] = [];
+  const throttled: { to: string; at: number }[] = [];
+  const throttle = opts.throttle;
+  const throttles = (address: string): CommandVerdict => {
+    if (!throttle) return undefined;
+    const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+    if (!throttle.domains.includes(domain)) return undefined;
+    if (throttle.first !== undefined && throttled.length >= throttle.first) return undefined;
+    const since = throttled[0]?.at ?? Date.now();
+    if (throttle.forMs !== undefined && Date.now() - since >= throttle.forMs) return undefined;
+    throttled.push({ to: address, at: Date.now() });
+    const code = throttle.code ?? 421;
+    return {
+      code,
+      message:
+        throttle.message ??
+        `4.7.28 [${domain}] Our system has detected an unusual rate of unsolicited mail. Try again later`,
+    };
+  };
   let seen = 0;
   type Conn = { id: string; _socket: { destroy(): void } };
   const connections = (): Conn[] => [
@@ -80,7 +108,8 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
       cb();
     },
     onMailFrom: (address, session, cb) => answer(opts.onMailFrom?.(address.address), session, cb),
-    onRcptTo: (address, session, cb) => answer(opts.onRcpt?.(address.address), session, cb),
+    onRcptTo: (address, session, cb) =>
+      answer(throttles(address.address) ?? opts.onRcpt?.(address.address), session, cb),
     onData(stream, session: SMTPServerSession, cb) {
       const chunks: Buffer[] = [];
       let headDone = false;
@@ -97,6 +126,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           sessionId: session.id,
+          at: Date.now(),
         };
         const verdict = (await opts.onData?.(msg, seen++)) ?? 'accept';
         const reply = () => {
@@ -125,6 +155,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${port}`,
     received,
     dropped,
+    throttled,
     parsed: () => Promise.all(received.map((m) => simpleParser(m.raw))),
     close: () =>
       new Promise<void>((resolve) => {

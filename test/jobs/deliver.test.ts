@@ -154,7 +154,7 @@ describe('delivery against a real SMTP server', () => {
     const { progress } = await deliver(
       2,
       { onRcpt: () => ({ code: 421, message: '4.3.2 Service shutting down' }) },
-      { SMTP_THROTTLE_MS: '20' },
+      { SMTP_THROTTLE_MS: '20', SMTP_THROTTLE_MAX_MS: '100' },
     );
     expect(progress).toMatchObject({ failed: 2, sent: 0, uncertain: 0 });
     expect(sink.received).toHaveLength(0);

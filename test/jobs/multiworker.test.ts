@@ -94,7 +94,7 @@ describe('two worker processes on one edition', () => {
       LOG_LEVEL: 'info',
     };
     for (let i = 0; i < 2; i++) children.push(spawnGazette(['worker', '--concurrency', '4'], env));
-    await Promise.all(children.map((c) => c.waitFor('workers running')));
+    await Promise.all(children.map((c) => c.waitFor('workers running', 60_000)));
     await ingestFiles(await expandPaths([t.config.contentDir]), {
       store: t.ctx.articles,
       editions: t.ctx.editions,

@@ -76,6 +76,23 @@ describe('config', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('DOMAIN_RATES: domain=N/s, /m or /h, each bad entry named; SMTP_THROTTLE_MAX_MS not under SMTP_THROTTLE_MS', () => {
+    expect(loadConfig({}).smtp.domainRates).toEqual({});
+    const c = loadConfig({ DOMAIN_RATES: ' Gmail.com=50/s, yahoo.com=1200/m,tiny.example=36/h ' });
+    expect(c.smtp.domainRates).toEqual({ 'gmail.com': 50, 'yahoo.com': 20, 'tiny.example': 0.01 });
+    expect(Object.isFrozen(c.smtp.domainRates)).toBe(true);
+    expect(() =>
+      loadConfig({
+        DOMAIN_RATES: 'gmail.com=50/s,yahoo.com=fast,=3/s,bad_domain=1/s,gmail.com=2/s,x.org=0/s',
+      }),
+    ).toThrow(
+      /DOMAIN_RATES=.*bad entries "yahoo\.com=fast", "=3\/s", "bad_domain=1\/s", "gmail\.com=2\/s", "x\.org=0\/s": give domain=N\/s/,
+    );
+    expect(() => loadConfig({ SMTP_THROTTLE_MS: '5000', SMTP_THROTTLE_MAX_MS: '1000' })).toThrow(
+      /SMTP_THROTTLE_MAX_MS="1000": must be at least SMTP_THROTTLE_MS \(5000\)/,
+    );
+  });
+
   it('refuses the development and example secrets in production', () => {
     for (const SECRET of [
       'gazette-development-secret-do-not-use-in-production',
