@@ -142,6 +142,7 @@ const schema = z
     SMTP_RATE_LIMIT: optional(z.coerce.number().int().min(1).max(100_000)),
     SMTP_THROTTLE_MS: int(10, 600_000, 5_000),
     SMTP_TIMEOUT_MS: int(100, 600_000, 30_000),
+    SMTP_ENGINE: z.enum(['direct', 'pool']).default('direct'),
     OUTBOX_DIR: z.string().min(1).default('out/outbox'),
     MAIL_FROM: z
       .string()
@@ -289,6 +290,8 @@ export interface Config {
     /** How long a worker pauses its deliver queue when a server answers 421/451. */
     readonly throttleMs: number;
     readonly timeoutMs: number;
+    /** `direct`: our connection pool, prepared bytes as they are; `pool`: nodemailer's pool. */
+    readonly engine: 'direct' | 'pool';
   };
   readonly outboxDir: string;
   readonly mailFrom: string;
@@ -356,6 +359,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       rateLimit: e.SMTP_RATE_LIMIT,
       throttleMs: e.SMTP_THROTTLE_MS,
       timeoutMs: e.SMTP_TIMEOUT_MS,
+      engine: e.SMTP_ENGINE,
     }),
     outboxDir: e.OUTBOX_DIR,
     mailFrom: e.MAIL_FROM,
