@@ -38,6 +38,8 @@ export interface SinkOptions {
   headersOnly?: boolean;
   /** Listen on this port (default: a free one). */
   port?: number;
+  /** Require AUTH (PLAIN/LOGIN, over plain TCP) with these credentials. */
+  auth?: { user: string; pass: string };
 }
 
 export interface SmtpSink {
@@ -71,8 +73,14 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     cb(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
   };
   const server: SMTPServer = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !opts.auth,
+    allowInsecureAuth: true,
+    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    onAuth(auth, _session, cb) {
+      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass)
+        return cb(null, { user: auth.username });
+      cb(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
+    },
     logger: false,
     size: 10 * 1024 * 1024,
     onConnect(session, cb) {

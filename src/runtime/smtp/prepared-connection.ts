@@ -5,7 +5,7 @@ type ReplyCallback = (err: Error | null, reply?: string) => void;
 
 /** What the DATA phase needs of nodemailer's SMTPConnection: not in its declared API. */
 interface Internals {
-  _socket: { write(chunk: Buffer): boolean } | false | null;
+  _socket: { write(chunk: Buffer): boolean; cork(): void; uncork(): void } | false | null;
   _responseActions: ((reply: string) => void)[];
   _createSendStream(callback: ReplyCallback): unknown;
   _actionSMTPStream(reply: string, callback: ReplyCallback): void;
@@ -68,6 +68,8 @@ export class PreparedConnection extends SMTPConnection {
       outByteCount: 0,
       write(chunk: Buffer) {
         if (!socket) return;
+        // The message and the terminator leave together (the socket has Nagle off).
+        socket.cork();
         socket.write(chunk);
         stream.outByteCount += chunk.length;
         if (chunk.length >= 2) penultimate = chunk[chunk.length - 2]!;
@@ -78,6 +80,7 @@ export class PreparedConnection extends SMTPConnection {
         if (!socket) return;
         const end = penultimate === 0x0d && last === 0x0a ? TERMINATOR : CRLF_TERMINATOR;
         socket.write(end);
+        socket.uncork();
         stream.outByteCount += end.length;
         prepared.onWritten();
       },
