@@ -186,7 +186,8 @@ function layOut(prepared: PreparedMessage, recipient: Recipient, date: Date) {
 }
 
 function requireDataSafe(piece: Buffer, what: string): void {
-  if (!isDataSafe(piece)) throw new Error(`${what} would need SMTP dot-stuffing or has a bare CR/LF`);
+  if (!isDataSafe(piece))
+    throw new Error(`${what} would need SMTP dot-stuffing or has a bare CR/LF`);
 }
 
 /** `List-Unsubscribe: <https…>, <mailto…>` (RFC 2369 + RFC 8058), one header, both URIs. */

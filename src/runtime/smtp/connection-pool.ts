@@ -67,7 +67,8 @@ export class SmtpConnectionPool {
 
   /** Resolves with the server's reply to the data; rejects with nodemailer's error. */
   async send(mail: PooledMail): Promise<string> {
-    if (this.closed) throw Object.assign(new Error('the SMTP pool is closed'), { code: 'ECONNECTION' });
+    if (this.closed)
+      throw Object.assign(new Error('the SMTP pool is closed'), { code: 'ECONNECTION' });
     await this.pace();
     await this.acquire();
     let slot: Slot;
