@@ -176,15 +176,21 @@ export class SmtpConnectionPool {
       this.release();
       return;
     }
-    slot.conn.reset((resetErr) => {
-      if (resetErr) {
-        slot.dead = true;
-        slot.conn.close();
-        this.release();
-      } else {
-        this.putBack(slot);
-      }
-    });
+    // The RSET's answer, or the connection's end, whichever comes first, gives the permit back: a
+    // connection lost during the RSET never calls back, and must not take a permit with it.
+    let settled = false;
+    const settle = (reusable: boolean) => {
+      if (settled) return;
+      settled = true;
+      slot.conn.off('end', onEnd);
+      if (reusable && !slot.dead) return this.putBack(slot);
+      slot.dead = true;
+      slot.conn.close();
+      this.release();
+    };
+    const onEnd = () => settle(false);
+    slot.conn.once('end', onEnd);
+    slot.conn.reset((resetErr) => settle(!resetErr));
   }
 
   private connect(): Promise<Slot> {
