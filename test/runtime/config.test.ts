@@ -90,6 +90,12 @@ describe('config', () => {
     expect(message).not.toContain('redispass');
   });
 
+  it('SMTP_ENGINE: direct by default, or pool; anything else is named', () => {
+    expect(loadConfig({}).smtp.engine).toBe('direct');
+    expect(loadConfig({ SMTP_ENGINE: 'pool' }).smtp.engine).toBe('pool');
+    expect(() => loadConfig({ SMTP_ENGINE: 'fast' })).toThrow(/SMTP_ENGINE/);
+  });
+
   it('METRICS_TOKEN and CONFIRM_MAILS_PER_DAY', () => {
     expect(loadConfig({}).confirmMailsPerDay).toBe(3);
     expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(16) }).metricsToken).toBe('m'.repeat(16));
