@@ -2,7 +2,9 @@
  * The baselines, in a child process of their own so that they are measured like a worker:
  * N copies of the bench edition sent straight through a nodemailer pool, no queue, no records.
  *   html: nodemailer builds the MIME message of every copy (what most senders do).
- *   raw:  our prepared message and splice, through our transport: the pool's own ceiling.
+ *   raw:  our prepared message and splice, through our transport (--engine direct: our pool of
+ *         SMTPConnections, the bytes as they are; --engine pool: nodemailer's pool).
+ *   socket: the same prepared messages over plain sockets (plain-smtp.ts): the transport's floor.
  * Prints one line: `result {json}`.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +14,7 @@ import { prepareEditionMessage, recipientLinks, renderRaw } from '../src/domain/
 import { nodemailerOptionsFor } from './reference.js';
 import { createSmtpTransport } from '../src/runtime/smtp/transport.js';
 import { benchConfig, renderBenchEdition } from './edition.js';
+import { plainSmtpPool } from './plain-smtp.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +23,11 @@ const { values } = parseArgs({
     url: { type: 'string' },
     pool: { type: 'string', default: '5' },
     inflight: { type: 'string', default: '10' },
+    engine: { type: 'string', default: 'direct' },
   },
 });
-const mode = values.mode === 'raw' ? 'raw' : 'html';
+const mode = values.mode === 'raw' || values.mode === 'socket' ? values.mode : 'html';
+const engine = values.engine === 'pool' ? 'pool' : 'direct';
 const n = Number(values.messages);
 const pool = Number(values.pool);
 const inflight = Number(values.inflight);
@@ -56,8 +61,15 @@ if (mode === 'html') {
   } as SMTPPool.Options);
   send = (i) => transporter.sendMail(nodemailerOptionsFor(rendered, recipient(i), opts));
   close = () => transporter.close();
+} else if (mode === 'socket') {
+  const plain = await plainSmtpPool(Number(new URL(values.url).port), pool);
+  send = (i) => {
+    const r = recipient(i);
+    return plain.send(prepared.sender, r.email, renderRaw(prepared, r));
+  };
+  close = () => plain.close();
 } else {
-  const transport = createSmtpTransport({ url: values.url, poolSize: pool });
+  const transport = createSmtpTransport({ url: values.url, poolSize: pool, engine });
   send = (i) => {
     const r = recipient(i);
     return transport.send({
@@ -65,6 +77,7 @@ if (mode === 'html') {
       to: r.email,
       raw: renderRaw(prepared, r),
       messageId: '',
+      dataSafe: true,
     });
   };
   close = () => void transport.close();
@@ -88,6 +101,7 @@ close();
 console.log(
   `result ${JSON.stringify({
     mode,
+    engine,
     messages: n,
     failed,
     seconds,

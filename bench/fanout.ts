@@ -29,6 +29,10 @@ export interface FanoutOptions {
   concurrency?: number;
   /** Extra environment for the workers and the direct baselines (SMTP_POOL_SIZE, …). */
   env: Record<string, string>;
+  /** Run the pipelines unsigned ('off') and/or with every copy DKIM-signed ('on', `dkimEnv`). */
+  dkimModes: ('off' | 'on')[];
+  /** DKIM_* variables for the signing runs (fresh keys: render.ts's benchDkimEnv). */
+  dkimEnv: Record<string, string>;
   sink: 'auto' | 'postfix' | 'node';
   redisUrl: string;
   /** Messages for the baselines and smtp-source (default: as many as subscribers, at most 20,000). */
@@ -62,6 +66,8 @@ export interface SendRun {
 
 export interface PipelineRun extends SendRun {
   workers: number;
+  /** Every copy signed with RSA-2048 and Ed25519. */
+  dkim: boolean;
   concurrency: number | 'default';
   /** Redis server CPU over the run (the server is shared: others' load shows here too). */
   redisCpuPer1000: number;
@@ -83,7 +89,12 @@ export interface FanoutResult {
   htmlBytes: number;
   smtpSource?: SendRun & { sessions: number };
   baseline?: SendRun;
+  /** nodemailer's pool (SMTP_ENGINE=pool), our prepared messages, no queue. */
   directRaw?: SendRun;
+  /** Our send path (SMTP_ENGINE=direct), the same messages, no queue. */
+  directEngine?: SendRun;
+  /** The same conversation on plain sockets (plain-smtp.ts): the transport's floor. */
+  plainSocket?: SendRun;
   pipelines: PipelineRun[];
 }
 
@@ -114,6 +125,8 @@ export async function fanoutBench(opts: FanoutOptions): Promise<FanoutResult> {
     let smtpSource: FanoutResult['smtpSource'];
     let baseline: SendRun | undefined;
     let directRaw: SendRun | undefined;
+    let directEngine: SendRun | undefined;
+    let plainSocket: SendRun | undefined;
     const pipelines: PipelineRun[] = [];
     for (let round = 1; round <= (opts.repeat ?? 1); round++) {
       if (opts.repeat && opts.repeat > 1) opts.log(`round ${round} of ${opts.repeat}`);
@@ -145,15 +158,25 @@ export async function fanoutBench(opts: FanoutOptions): Promise<FanoutResult> {
         const html = await runDirect('html', sink, baselineN, config.smtp.poolSize, opts);
         opts.log(`nodemailer pool, MIME built per copy: ${html.perSecond.toFixed(0)} msg/s`);
         baseline = best(baseline, html);
-        const raw = await runDirect('raw', sink, baselineN, config.smtp.poolSize, opts);
+        const raw = await runDirect('pool', sink, baselineN, config.smtp.poolSize, opts);
         opts.log(`nodemailer pool, prepared raw message: ${raw.perSecond.toFixed(0)} msg/s`);
         directRaw = best(directRaw, raw);
+        const direct = await runDirect('direct', sink, baselineN, config.smtp.poolSize, opts);
+        opts.log(`SMTP_ENGINE=direct, prepared raw message: ${direct.perSecond.toFixed(0)} msg/s`);
+        directEngine = best(directEngine, direct);
+        const socket = await runDirect('socket', sink, baselineN, config.smtp.poolSize, opts);
+        opts.log(`plain sockets, prepared raw message: ${socket.perSecond.toFixed(0)} msg/s`);
+        plainSocket = best(plainSocket, socket);
       }
 
-      for (const [i, w] of opts.workers.entries()) {
-        const run = await runPipeline(w, sink, opts);
-        opts.log(`pipeline, ${w} worker process(es): ${run.perSecond.toFixed(0)} msg/s`);
-        pipelines[i] = best(pipelines[i], run);
+      let i = 0;
+      for (const dkim of opts.dkimModes) {
+        for (const w of opts.workers) {
+          const run = await runPipeline(w, dkim === 'on', sink, opts);
+          opts.log(`${run.label}: ${run.perSecond.toFixed(0)} msg/s`);
+          pipelines[i] = best(pipelines[i], run);
+          i++;
+        }
       }
     }
     return {
@@ -164,6 +187,8 @@ export async function fanoutBench(opts: FanoutOptions): Promise<FanoutResult> {
       ...(smtpSource ? { smtpSource } : {}),
       ...(baseline ? { baseline } : {}),
       ...(directRaw ? { directRaw } : {}),
+      ...(directEngine ? { directEngine } : {}),
+      ...(plainSocket ? { plainSocket } : {}),
       pipelines,
     };
   } finally {
@@ -173,8 +198,16 @@ export async function fanoutBench(opts: FanoutOptions): Promise<FanoutResult> {
 
 const per1000 = (cpu: number, messages: number) => (cpu * 1000) / messages;
 
+const DIRECT_LABELS = {
+  html: 'nodemailer pool, MIME built per copy (baseline)',
+  pool: 'nodemailer pool, prepared raw message, no queue',
+  direct: 'SMTP_ENGINE=direct, prepared raw message, no queue',
+  socket: 'plain sockets, prepared raw message (transport floor)',
+} as const;
+
+/** html: the baseline; pool/direct: our transport's engines; socket: plain-smtp.ts. */
 async function runDirect(
-  mode: 'html' | 'raw',
+  mode: keyof typeof DIRECT_LABELS,
   sink: Sink,
   messages: number,
   pool: number,
@@ -183,7 +216,8 @@ async function runDirect(
   const child = spawnTs(
     resolve(import.meta.dirname, 'direct.ts'),
     [
-      `--mode=${mode}`,
+      `--mode=${mode === 'pool' || mode === 'direct' ? 'raw' : mode}`,
+      `--engine=${mode === 'pool' ? 'pool' : 'direct'}`,
       `--messages=${messages}`,
       `--url=${sink.url}`,
       `--pool=${pool}`,
@@ -207,10 +241,7 @@ async function runDirect(
   };
   if (r.failed) throw new Error(`direct ${mode}: ${r.failed} of ${r.messages} sends failed`);
   return {
-    label:
-      mode === 'html'
-        ? 'nodemailer pool, MIME built per copy (baseline)'
-        : 'nodemailer pool, prepared raw message, no queue',
+    label: DIRECT_LABELS[mode],
     messages: r.messages,
     seconds: r.seconds,
     perSecond: r.messages / r.seconds,
@@ -220,11 +251,17 @@ async function runDirect(
   };
 }
 
-async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Promise<PipelineRun> {
+async function runPipeline(
+  workers: number,
+  dkim: boolean,
+  sink: Sink,
+  opts: FanoutOptions,
+): Promise<PipelineRun> {
   const prefix = `gzbench-${randomBytes(4).toString('hex')}`;
   const env = {
     ...BENCH_ENV,
     ...opts.env,
+    ...(dkim ? opts.dkimEnv : {}),
     REDIS_URL: opts.redisUrl,
     GAZETTE_PREFIX: prefix,
     SMTP_URL: sink.url,
@@ -298,8 +335,9 @@ async function runPipeline(workers: number, sink: Sink, opts: FanoutOptions): Pr
       );
     }
     return {
-      label: `pipeline, ${workers} worker process${workers > 1 ? 'es' : ''}`,
+      label: `pipeline, ${workers} worker process${workers > 1 ? 'es' : ''}${dkim ? ', DKIM (RSA + Ed25519)' : ''}`,
       workers,
+      dkim,
       concurrency: opts.concurrency ?? 'default',
       messages: progress.sent,
       seconds,

@@ -299,7 +299,7 @@ async function deliverOne(
 
   let mail: OutgoingMail;
   try {
-    mail = messages.forSubscriber(sub);
+    mail = await messages.forSubscriber(sub);
   } catch (err) {
     // Nothing left for the wire: the slot goes back at once, and the record says why, for good.
     // Were it left `sending`, a rerun would call it uncertain, and enough of them would hold

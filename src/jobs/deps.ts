@@ -13,7 +13,7 @@ import {
   type MailTransport,
 } from '../runtime/smtp/transport.js';
 
-/** SMTP_URL set: a nodemailer pool; unset: `.eml` files in OUTBOX_DIR. */
+/** SMTP_URL set: an SMTP pool (SMTP_ENGINE); unset: `.eml` files in OUTBOX_DIR. */
 export function createTransport(config: Config): MailTransport {
   return config.smtp.url
     ? createSmtpTransport({
@@ -21,6 +21,7 @@ export function createTransport(config: Config): MailTransport {
         poolSize: config.smtp.poolSize,
         rateLimit: config.smtp.rateLimit,
         timeoutMs: config.smtp.timeoutMs,
+        engine: config.smtp.engine,
       })
     : createOutboxTransport(config.outboxDir);
 }

@@ -233,6 +233,7 @@ const schema = z
     SMTP_THROTTLE_MAX_MS: int(10, 24 * 3_600_000, 600_000),
     DOMAIN_RATES: z.string().trim().default('').transform(parseDomainRates),
     SMTP_TIMEOUT_MS: int(100, 600_000, 30_000),
+    SMTP_ENGINE: z.enum(['direct', 'pool']).default('direct'),
     OUTBOX_DIR: z.string().min(1).default('out/outbox'),
     MAIL_FROM: z
       .string()
@@ -440,6 +441,8 @@ export interface Config {
     /** DOMAIN_RATES: messages a second to a receiving domain, across every process. */
     readonly domainRates: Readonly<Record<string, number>>;
     readonly timeoutMs: number;
+    /** `direct`: our connection pool, prepared bytes as they are; `pool`: nodemailer's pool. */
+    readonly engine: 'direct' | 'pool';
   };
   readonly outboxDir: string;
   readonly mailFrom: string;
@@ -519,6 +522,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       throttleMaxMs: e.SMTP_THROTTLE_MAX_MS,
       domainRates: e.DOMAIN_RATES,
       timeoutMs: e.SMTP_TIMEOUT_MS,
+      engine: e.SMTP_ENGINE,
     }),
     outboxDir: e.OUTBOX_DIR,
     mailFrom: e.MAIL_FROM,

@@ -46,6 +46,8 @@ export interface SinkOptions {
    * `forMs` from the first such refusal, or (neither) always.
    */
   throttle?: { domains: string[]; code?: number; message?: string; first?: number; forMs?: number };
+  /** Require AUTH (PLAIN/LOGIN, over plain TCP) with these credentials. */
+  auth?: { user: string; pass: string };
 }
 
 export interface SmtpSink {
@@ -99,8 +101,14 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     cb(Object.assign(new Error(verdict.message), { responseCode: verdict.code }));
   };
   const server: SMTPServer = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !opts.auth,
+    allowInsecureAuth: true,
+    disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    onAuth(auth, _session, cb) {
+      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass)
+        return cb(null, { user: auth.username });
+      cb(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
+    },
     logger: false,
     size: 10 * 1024 * 1024,
     onConnect(session, cb) {

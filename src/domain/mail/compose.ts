@@ -19,6 +19,7 @@ import { createDkimSigner, type DkimSigner } from './dkim.js';
 import { listIdFor, messageIdFor } from './ids.js';
 import type { RecipientLinks } from './links.js';
 import { encodeQpChunk } from './qp.js';
+import { isDataSafe } from './data-safe.js';
 
 export { messageIdFor } from './ids.js';
 export { recipientLinks } from './links.js';
@@ -91,6 +92,9 @@ export function prepareEditionMessage(
   const bodyStart = Buffer.from(partHead(boundary, 'text/plain'), 'latin1');
   const between = Buffer.from(`${CRLF}${partHead(boundary, 'text/html')}`, 'latin1');
   const end = Buffer.from(`${CRLF}--${boundary}--${CRLF}`, 'latin1');
+  const shared = [head, ...tailLines, CRLF].map((h) => Buffer.from(h, 'latin1'));
+  for (const piece of [...shared, bodyStart, between, end, ...text.parts, ...html.parts])
+    requireDataSafe(piece, "the edition's message");
   const signer = createDkimSigner(
     opts.dkim ?? [],
     [bodyStart, text.parts[0]!],
@@ -127,6 +131,31 @@ export function renderRaw(
   recipient: Recipient,
   date: Date = new Date(),
 ): Buffer {
+  const copy = layOut(prepared, recipient, date);
+  if (!prepared.signer) return copy.finish('');
+  return copy.finish(prepared.signer.sign(copy.signedLines, copy.bodyPieces, date));
+}
+
+/**
+ * `renderRaw` for the send path: the same bytes, but the DKIM signatures are made on libuv's
+ * thread pool, so the event loop goes on writing other copies to their sockets meanwhile.
+ */
+export async function renderRawAsync(
+  prepared: PreparedMessage,
+  recipient: Recipient,
+  date: Date = new Date(),
+): Promise<Buffer> {
+  const copy = layOut(prepared, recipient, date);
+  if (!prepared.signer) return copy.finish('');
+  return copy.finish(await prepared.signer.signAsync(copy.signedLines, copy.bodyPieces, date));
+}
+
+/**
+ * One copy's pieces. The shared ones were checked data-safe once per edition; the reader's (their
+ * headers, their values, the signature) are checked here, a few hundred bytes, so that every copy
+ * can go to SMTP's DATA as it is (`dataSafe` in runtime/smtp/transport.ts).
+ */
+function layOut(prepared: PreparedMessage, recipient: Recipient, date: Date) {
   const values = slotValues(recipient);
   const perRecipient = [
     mailboxHeader('To', { name: recipient.name ?? undefined, address: recipient.email }),
@@ -139,16 +168,26 @@ export function renderRaw(
   body.push(prepared.between);
   splice(body, prepared.html, values.html);
   body.push(prepared.end);
-  const headers = [prepared.head, Buffer.from(perRecipient.join(''), 'latin1'), prepared.tail];
-  if (prepared.signer) {
-    const signature = prepared.signer.sign(
-      [...prepared.headerLines, ...perRecipient],
-      { prefix: body.slice(0, 2), rest: body.slice(2) },
-      date,
-    );
-    headers.unshift(Buffer.from(signature, 'latin1'));
-  }
-  return Buffer.concat([...headers, ...body]);
+  const readerHeaders = Buffer.from(perRecipient.join(''), 'latin1');
+  requireDataSafe(readerHeaders, "the reader's headers");
+  return {
+    signedLines: [...prepared.headerLines, ...perRecipient],
+    bodyPieces: { prefix: body.slice(0, 2), rest: body.slice(2) },
+    finish(signature: string): Buffer {
+      const headers = [prepared.head, readerHeaders, prepared.tail];
+      if (signature) {
+        const signed = Buffer.from(signature, 'latin1');
+        requireDataSafe(signed, 'the DKIM signature');
+        headers.unshift(signed);
+      }
+      return Buffer.concat([...headers, ...body]);
+    },
+  };
+}
+
+function requireDataSafe(piece: Buffer, what: string): void {
+  if (!isDataSafe(piece))
+    throw new Error(`${what} would need SMTP dot-stuffing or has a bare CR/LF`);
 }
 
 /** `List-Unsubscribe: <https…>, <mailto…>` (RFC 2369 + RFC 8058), one header, both URIs. */
@@ -175,6 +214,8 @@ function splice(
 ): void {
   chunks.push(split.parts[0]!);
   for (let i = 0; i < split.slots.length; i++) {
-    chunks.push(encodeQpChunk(values[split.slots[i]!]), split.parts[i + 1]!);
+    const value = encodeQpChunk(values[split.slots[i]!]);
+    requireDataSafe(value, "a reader's value");
+    chunks.push(value, split.parts[i + 1]!);
   }
 }

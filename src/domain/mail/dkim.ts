@@ -84,6 +84,8 @@ interface BodyPieces {
 export interface DkimSigner {
   /** The DKIM-Signature header lines (CRLF-terminated) to put on top of one copy. */
   sign(headerLines: readonly string[], body: BodyPieces, date: Date): string;
+  /** The same, the RSA and Ed25519 work done on libuv's thread pool (crypto.sign's callback). */
+  signAsync(headerLines: readonly string[], body: BodyPieces, date: Date): Promise<string>;
 }
 
 /**
@@ -120,33 +122,51 @@ export function createDkimSigner(
     return createHash('sha256').update(whole).digest('base64');
   };
 
+  /** Each key's header up to `b=`, and the bytes its signature covers. */
+  const unsigned = (headerLines: readonly string[], body: BodyPieces, date: Date) => {
+    const byName = new Map<string, string>();
+    for (const line of headerLines) {
+      const canonical = relaxedHeader(line);
+      byName.set(canonical.slice(0, canonical.indexOf(':')), canonical);
+    }
+    const names = SIGNED.filter((n) => byName.has(n));
+    const h = [...names, ...OVERSIGNED.filter((n) => byName.has(n))].join(':');
+    const signedData = names.map((n) => `${byName.get(n)}\r\n`).join('');
+    const bh = bodyHash(body);
+    const t = Math.floor(date.getTime() / 1000);
+    return keys.map((key) => {
+      const head =
+        `DKIM-Signature: v=1; a=${key.algorithm}; c=relaxed/relaxed; d=${key.domain};\r\n` +
+        ` s=${key.selector}; t=${t};\r\n` +
+        foldList(' h=', h) +
+        ` bh=${bh};\r\n b=`;
+      const data = Buffer.from(signedData + relaxedHeader(head), 'latin1');
+      // Ed25519 signs the SHA-256 of the data (RFC 8463 §3), RSA the data with SHA-256.
+      return key.algorithm === 'rsa-sha256'
+        ? { key, head, digest: 'sha256', data }
+        : { key, head, digest: null, data: createHash('sha256').update(data).digest() };
+    });
+  };
+  const header = (head: string, b: Buffer) => `${head}${foldBase64(b.toString('base64'))}\r\n`;
+
   return {
     sign(headerLines, body, date) {
-      const byName = new Map<string, string>();
-      for (const line of headerLines) {
-        const canonical = relaxedHeader(line);
-        byName.set(canonical.slice(0, canonical.indexOf(':')), canonical);
-      }
-      const names = SIGNED.filter((n) => byName.has(n));
-      const h = [...names, ...OVERSIGNED.filter((n) => byName.has(n))].join(':');
-      const signedData = names.map((n) => `${byName.get(n)}\r\n`).join('');
-      const bh = bodyHash(body);
-      const t = Math.floor(date.getTime() / 1000);
-      let out = '';
-      for (const key of keys) {
-        const head =
-          `DKIM-Signature: v=1; a=${key.algorithm}; c=relaxed/relaxed; d=${key.domain};\r\n` +
-          ` s=${key.selector}; t=${t};\r\n` +
-          foldList(' h=', h) +
-          ` bh=${bh};\r\n b=`;
-        const data = Buffer.from(signedData + relaxedHeader(head), 'latin1');
-        const b =
-          key.algorithm === 'rsa-sha256'
-            ? sign('sha256', data, key.privateKey)
-            : sign(null, createHash('sha256').update(data).digest(), key.privateKey);
-        out += `${head}${foldBase64(b.toString('base64'))}\r\n`;
-      }
-      return out;
+      return unsigned(headerLines, body, date)
+        .map((u) => header(u.head, sign(u.digest, u.data, u.key.privateKey)))
+        .join('');
+    },
+    async signAsync(headerLines, body, date) {
+      const parts = await Promise.all(
+        unsigned(headerLines, body, date).map(
+          (u) =>
+            new Promise<string>((resolve, reject) =>
+              sign(u.digest, u.data, u.key.privateKey, (err, b) =>
+                err ? reject(err) : resolve(header(u.head, b)),
+              ),
+            ),
+        ),
+      );
+      return parts.join('');
     },
   };
 }

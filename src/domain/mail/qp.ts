@@ -2,13 +2,15 @@
  * Quoted-printable (RFC 2045 §6.7) in chunks that can be concatenated: every chunk starts and
  * ends at column 0, an unfinished last line being closed by a soft line break (`=\r\n`). So a
  * placeholder never straddles an encoded line, the static parts of an edition are encoded once,
- * and each recipient's few values are encoded on their own.
+ * and each recipient's few values are encoded on their own. No line starts with '.', and every
+ * line ends in CRLF: the chunks are data-safe for SMTP (data-safe.ts) with no stuffing.
  */
 
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 /** Characters of a line before the soft break's `=`: 75 + 1 = RFC 2045's 76. */
 const MAX_LINE = 75;
 const EQ = 0x3d;
+const DOT = 0x2e;
 const CR = 0x0d;
 const LF = 0x0a;
 
@@ -48,11 +50,18 @@ export function encodeQpChunk(text: string): Buffer {
       continue;
     }
     // Whitespace before a hard break would be stripped in transit: encode it.
-    const literal = isLiteral(b) && !((b === 0x20 || b === 0x09) && bytes[i + 1] === LF);
+    let literal = isLiteral(b) && !((b === 0x20 || b === 0x09) && bytes[i + 1] === LF);
     // A UTF-8 character's escapes stay on one line, for clients that decode line by line.
-    const n = literal ? 1 : Math.min(sequenceLength(b), bytes.length - i);
-    const width = literal ? 1 : 3 * n;
+    let n = literal ? 1 : Math.min(sequenceLength(b), bytes.length - i);
+    let width = literal ? 1 : 3 * n;
     if (col + width > MAX_LINE) softBreak();
+    // A dot opening a line would need SMTP's dot-stuffing on every copy: `=2E` makes the
+    // message data-safe as it is encoded (RFC 2049 §3 (8) advises the same).
+    if (literal && b === DOT && col === 0) {
+      literal = false;
+      n = 1;
+      width = 3;
+    }
     if (literal) {
       out[pos++] = b;
     } else {

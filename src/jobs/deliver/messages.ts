@@ -1,7 +1,7 @@
 import {
   prepareEditionMessage,
   recipientLinks,
-  renderRaw,
+  renderRawAsync,
   messageIdFor,
   type PreparedMessage,
 } from '../../domain/mail/compose.js';
@@ -16,7 +16,7 @@ import type { Subscriber } from '../../stores/subscribers/index.js';
 /** One edition's mail, ready to be made for any subscriber in a few microseconds. */
 export interface EditionMessages {
   readonly editionId: string;
-  forSubscriber(sub: Pick<Subscriber, 'id' | 'email' | 'name'>, date?: Date): OutgoingMail;
+  forSubscriber(sub: Pick<Subscriber, 'id' | 'email' | 'name'>, date?: Date): Promise<OutgoingMail>;
 }
 
 /**
@@ -46,8 +46,8 @@ export function createMessageSource({
     });
     return {
       editionId,
-      forSubscriber(sub, date = new Date()) {
-        const raw = renderRaw(
+      async forSubscriber(sub, date = new Date()) {
+        const raw = await renderRawAsync(
           prepared,
           {
             subscriberId: sub.id,
@@ -64,6 +64,8 @@ export function createMessageSource({
           to: sub.email,
           raw,
           messageId: messageIdFor(editionId, sub.id, prepared.domain),
+          // Composed data-safe (compose.ts): the transport sends it without looking at it again.
+          dataSafe: true,
         };
       },
     };

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySendError } from './classify.js';
+import { SmtpConnectionPool } from './connection-pool.js';
 
 /** One prepared message for one recipient; `raw` is the whole RFC 5322 message. */
 export interface OutgoingMail {
@@ -12,6 +13,11 @@ export interface OutgoingMail {
   to: string;
   raw: Buffer;
   messageId: string;
+  /**
+   * `raw` has CRLF line ends only, no line starting with '.', and ends in CRLF (compose.ts makes
+   * every edition's copies so): SMTP_ENGINE=direct sends it without looking at its bytes again.
+   */
+  dataSafe?: boolean;
 }
 
 export interface SendResult {
@@ -33,7 +39,11 @@ export interface SmtpOptions {
   rateLimit?: number;
   /** Per-connection socket timeouts in ms (a stalled server must not hang a worker). */
   timeoutMs?: number;
+  /** `direct` (default): our pool of SMTPConnections; `pool`: nodemailer's pool. */
+  engine?: SmtpEngine;
 }
+
+export type SmtpEngine = 'direct' | 'pool';
 
 /** Our field on a message's send options: called once nodemailer has read the whole message. */
 interface HandoverOptions {
@@ -46,6 +56,45 @@ interface HandoverOptions {
  * send again is ours to decide (see classify.ts).
  */
 export function createSmtpTransport(opts: SmtpOptions): MailTransport {
+  return opts.engine === 'pool' ? createPoolTransport(opts) : createDirectTransport(opts);
+}
+
+/**
+ * Our SmtpConnectionPool: the same SMTP conversation, but a data-safe message goes to the socket
+ * as it is (no MailMessage, MimeNode, stream pipeline or DataStream per copy). `onHandedOver` is
+ * exact: set once the last byte and the terminator are written, never before the server's 354.
+ */
+function createDirectTransport(opts: SmtpOptions): MailTransport {
+  const pool = new SmtpConnectionPool({
+    url: opts.url,
+    size: opts.poolSize,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+  });
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      let handedOver = false;
+      try {
+        const response = await pool.send({
+          from: mail.from,
+          to: mail.to,
+          raw: mail.raw,
+          dataSafe: mail.dataSafe === true,
+          onHandedOver: () => {
+            handedOver = true;
+          },
+        });
+        return { messageId: mail.messageId, response };
+      } catch (err) {
+        throw classifySendError(err, handedOver);
+      }
+    },
+    close: () => pool.close(),
+  };
+}
+
+function createPoolTransport(opts: SmtpOptions): MailTransport {
   const timeout = opts.timeoutMs ?? 30_000;
   const transporter = nodemailer.createTransport({
     url: opts.url,

@@ -12,6 +12,7 @@ import {
   type Recipient,
 } from '../../../src/domain/mail/compose.js';
 import { encodeQpChunk } from '../../../src/domain/mail/qp.js';
+import { isDataSafe } from '../../../src/domain/mail/data-safe.js';
 import { nodemailerOptionsFor } from '../../../bench/reference.js';
 import { verifyToken } from '../../../src/domain/mail/tokens.js';
 import { personalize } from '../../../src/domain/render/personalize.js';
@@ -128,6 +129,25 @@ describeSeed('the edition message', () => {
     });
   });
 
+  describe('data-safe for SMTP as composed', () => {
+    it('leaves no line starting with a dot and no bare CR or LF, whatever the text or the reader', async () => {
+      // Lines of the edition's text and HTML that start with dots, and a reader whose values
+      // would start lines with one.
+      const dotted: RenderedEdition = {
+        ...rendered,
+        text: `.first\n${rendered.text}\n.\n..two\r.three\n`,
+        html: rendered.html.replace('<body', '\n.<b>dot</b>\n<body'),
+      };
+      const copy = prepareEditionMessage(dotted, OPTS);
+      const raw = renderRaw(copy, recipient('sub-1', '.Dotty\n.Name'), DATE);
+      expect(isDataSafe(raw)).toBe(true);
+      const mail = await simpleParser(raw);
+      expect(mail.text).toContain('.first\n');
+      expect(mail.text).toContain('\n.\n..two\n.three\n');
+      expect(mail.html).toContain('\n.<b>dot</b>\n');
+    });
+  });
+
   describe('the fast path against nodemailer', () => {
     it('decodes to the same headers that matter, the same text and byte-for-byte the same HTML', async () => {
       for (const r of [recipient('sub-1'), recipient('sub-2', 'Ana "the reader" O’Neil')]) {
@@ -154,11 +174,24 @@ describe('encodeQpChunk', () => {
       'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n';
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.string({ unit: 'grapheme', maxLength: 200 }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: 'grapheme', maxLength: 200 }),
+            // Dots where lines start, after every kind of line break, and at a soft break.
+            fc
+              .array(fc.constantFrom('.', '..', '\n', '\r', '\r\n', 'x'.repeat(74), 'a'), {
+                maxLength: 12,
+              })
+              .map((a) => a.join('')),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
         async (parts) => {
           const body = Buffer.concat(parts.map(encodeQpChunk));
           for (const line of body.toString('latin1').split('\r\n'))
             expect(line.length).toBeLessThanOrEqual(76);
+          // Every chunk can go into SMTP's DATA as it is: no leading dot, no bare CR or LF.
+          for (const part of parts) expect(isDataSafe(encodeQpChunk(part))).toBe(true);
           const mail = await simpleParser(Buffer.concat([Buffer.from(head), body]));
           expect(mail.text ?? '').toBe(parts.join('').replace(/\r\n?/g, '\n'));
         },

@@ -5,6 +5,7 @@ import {
   prepareEditionMessage,
   recipientLinks,
   renderRaw,
+  renderRawAsync,
   type Recipient,
 } from '../../../src/domain/mail/compose.js';
 import { relaxedBody, relaxedHeader } from '../../../src/domain/mail/dkim.js';
@@ -77,5 +78,18 @@ describe('DKIM signing of spliced copies', () => {
       const { bh, whole } = bodyHashes(raw);
       expect(bh).toEqual([whole, whole]);
     }
+  });
+
+  it('signing on the thread pool gives the same bytes as signing in line', async () => {
+    const prepared = prepareEditionMessage(rendered, {
+      from: CONFIG.mailFrom,
+      siteName: CONFIG.siteName,
+      dkim: KEYS,
+    });
+    const r = recipient('d', 'Async Reader');
+    // RSA PKCS#1 v1.5 and Ed25519 signatures are deterministic: equal data, equal signature.
+    expect((await renderRawAsync(prepared, r, DATE)).equals(renderRaw(prepared, r, DATE))).toBe(
+      true,
+    );
   });
 });
