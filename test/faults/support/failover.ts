@@ -57,7 +57,7 @@ export async function expectPromiseKept(
   for await (const ids of bed.t.ctx.deliveries.scanState(editionId, 'uncertain'))
     uncertain.push(...ids);
   console.log(
-    `${opts.fault}: ${opts.note}; ${opts.inFlight.size} sending on the replica; ` +
+    `${opts.fault}: ${opts.note}; ${opts.inFlight.size} in flight; ` +
       `sent ${progress.sent}, uncertain ${audit.uncertain}, doubled ${audit.doubled}, lost ${audit.lost}, ` +
       `copies at the server ${bed.sink?.accepted.length ?? 0}`,
   );
