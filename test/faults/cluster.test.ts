@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealthCheck } from '../../src/http/routes/health.js';
 import { createKeys } from '../../src/stores/keys.js';
+import type { OwnRedis } from '../helpers/redis-server.js';
 import { openBed, type Bed } from './support/bed.js';
-import { expectPromiseKept, replicaHolds } from './support/failover.js';
+import {
+  editionUnderWay,
+  expectPromiseKept,
+  killWithWorker,
+  replicaHolds,
+  untilAccepted,
+} from './support/failover.js';
 
 const RECIPIENTS = 2000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,23 +31,16 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
   const failover = async (opts: { fault: string; workerToo: boolean }) => {
     bed = await openBed({ recipients: RECIPIENTS, cluster: true });
     const cluster = bed.cluster!;
-    const sink = bed.sink!;
-    const health = createHealthCheck(bed.t.config.redis.target, 1000);
-    let worker = bed.spawnWorker();
-    await worker.waitFor('workers running', 30_000);
-    const editionId = await bed.send();
+    const { worker, editionId, health } = await editionUnderWay(bed);
     const keys = createKeys(bed.t.config.prefix, { cluster: true });
     const recordsKey = keys.delivery(editionId);
     const primary = await cluster.primaryFor(recordsKey);
     const replica = await cluster.replicaOf(primary);
 
-    while (sink.accepted.length < RECIPIENTS / 4) await sleep(1);
-    const atKill = sink.accepted.length;
+    const atKill = await untilAccepted(bed, RECIPIENTS / 4);
     const killedAt = performance.now();
-    await Promise.all([
-      primary.crash(),
-      opts.workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined,
-    ]);
+    const kill = killWithWorker(bed, worker, opts.workerToo);
+    await kill.crash(() => primary.crash());
     const { inFlight, sent: sentOnReplica } = await replicaHolds(
       (...args) => cluster.readReplica(replica, ...args),
       keys,
@@ -52,10 +51,7 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
     const failoverMs = performance.now() - killedAt;
     expect(promoted).toBe(replica);
     await primary.start();
-    if (opts.workerToo) {
-      worker = bed.spawnWorker();
-      await worker.waitFor('workers running', 30_000);
-    }
+    await kill.restart();
 
     await expectPromiseKept(bed, editionId, {
       fault: opts.fault,
@@ -74,5 +70,46 @@ describe('a Redis Cluster primary SIGKILLed mid-edition', () => {
 
   it('the primary and the worker SIGKILLed together: the same, with a new worker after the failover', async () => {
     await failover({ fault: 'Redis Cluster primary + worker SIGKILL', workerToo: true });
+  }, 240_000);
+
+  it("a resharding moves the edition's slot to another primary mid-edition: the same promise", async () => {
+    bed = await openBed({ recipients: RECIPIENTS, cluster: true });
+    const cluster = bed.cluster!;
+    const { editionId, health } = await editionUnderWay(bed);
+    const keys = createKeys(bed.t.config.prefix, { cluster: true });
+    const recordsKey = keys.delivery(editionId);
+    const from = await cluster.primaryFor(recordsKey);
+    let to: OwnRedis | undefined;
+    for (const n of cluster.nodes)
+      if (n !== from && ((await n.cli('ROLE')) as unknown[])[0] === 'master') to ??= n;
+
+    const atMove = await untilAccepted(bed, RECIPIENTS / 4);
+    const started = performance.now();
+    // What is `sending` while the slot moves: a batch that met an error there may run again
+    // and mark its own `sending` records uncertain, never others.
+    const inFlight = new Set<string>();
+    let moving = true;
+    const watch = (async () => {
+      while (moving) {
+        for await (const ids of bed!.t.ctx.deliveries.scanState(editionId, 'sending'))
+          for (const id of ids) inFlight.add(id);
+        await sleep(20);
+      }
+    })();
+    await cluster.moveSlotOf(recordsKey, to!).finally(() => (moving = false));
+    await watch;
+    const movedMs = performance.now() - started;
+    const acceptedAfter = bed.sink!.accepted.length;
+    expect(await cluster.primaryFor(recordsKey)).toBe(to);
+
+    await expectPromiseKept(bed, editionId, {
+      fault: 'Redis Cluster: the edition slot resharded mid-edition',
+      recipients: RECIPIENTS,
+      inFlight,
+      health,
+      note:
+        `the slot moved at ${atMove} messages accepted, in ${movedMs.toFixed(0)} ms ` +
+        `(${acceptedAfter} accepted by then)`,
+    });
   }, 240_000);
 });

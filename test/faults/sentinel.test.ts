@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHealthCheck } from '../../src/http/routes/health.js';
 import { createKeys } from '../../src/stores/keys.js';
 import { openBed, type Bed } from './support/bed.js';
-import { expectPromiseKept, replicaHolds } from './support/failover.js';
+import {
+  editionUnderWay,
+  expectPromiseKept,
+  killWithWorker,
+  replicaHolds,
+  untilAccepted,
+} from './support/failover.js';
 
 const RECIPIENTS = 2000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * One primary, one replica, three sentinels (Debian's redis-server, `--sentinel`), a `gazette
@@ -24,21 +28,13 @@ describe('the Redis primary SIGKILLed mid-edition under Sentinel', () => {
   const failover = async (opts: { fault: string; workerToo: boolean }) => {
     bed = await openBed({ recipients: RECIPIENTS, sentinel: true });
     const set = bed.sentinels!;
-    const sink = bed.sink!;
-    const health = createHealthCheck(bed.t.config.redis.target, 500);
-    let worker = bed.spawnWorker();
-    await worker.waitFor('workers running', 30_000);
-    const editionId = await bed.send();
-    expect(await health.check()).toMatchObject({ ok: true });
+    const { worker, editionId, health } = await editionUnderWay(bed);
 
-    while (sink.accepted.length < RECIPIENTS / 4) await sleep(1);
-    const atKill = sink.accepted.length;
+    const atKill = await untilAccepted(bed, RECIPIENTS / 4);
     const oldPort = set.primary.port;
     const killedAt = performance.now();
-    await Promise.all([
-      set.primary.crash(),
-      opts.workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined,
-    ]);
+    const kill = killWithWorker(bed, worker, opts.workerToo);
+    await kill.crash(() => set.primary.crash());
     // The sentinels promote the replica after down-after (1 s): until then nothing writes.
     const keys = createKeys(bed.t.config.prefix);
     const { inFlight, sent: sentOnReplica } = await replicaHolds(
@@ -52,10 +48,7 @@ describe('the Redis primary SIGKILLed mid-edition under Sentinel', () => {
     expect(newPort).toBe(set.replica.port);
     // The old primary comes back empty; the sentinels turn it into the new primary's replica.
     await set.primary.start();
-    if (opts.workerToo) {
-      worker = bed.spawnWorker();
-      await worker.waitFor('workers running', 30_000);
-    }
+    await kill.restart();
 
     await expectPromiseKept(bed, editionId, {
       fault: opts.fault,

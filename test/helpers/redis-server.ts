@@ -319,6 +319,12 @@ export interface OwnCluster {
   replicaOf(primary: OwnRedis): Promise<OwnRedis>;
   /** One read on `node` as a replica answers it (READONLY first: else it redirects with MOVED). */
   readReplica(node: OwnRedis, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * `key`'s slot moved to the primary `to` as `redis-cli --cluster reshard` moves each slot:
+   * IMPORTING on `to`, MIGRATING on the owner, its keys MIGRATEd in batches, then the slot
+   * assigned to `to` (on `to` first, then the owner, then the others). Only that one slot.
+   */
+  moveSlotOf(key: string, to: OwnRedis): Promise<void>;
   /** Resolves once `key`'s slot has another primary than `old` and the cluster is ok; that node. */
   waitForFailover(key: string, old: OwnRedis, timeoutMs?: number): Promise<OwnRedis>;
   cleanup(): Promise<void>;
@@ -377,6 +383,21 @@ export async function startOwnCluster(
         if (myMaster === id && info.master_link_status === 'up') return n;
       }
       throw new Error(`no replica of the node on ${primary.port}`);
+    },
+    async moveSlotOf(key, to) {
+      const from = await cluster.primaryFor(key);
+      const slot = Number(await from.cli('CLUSTER', 'KEYSLOT', key));
+      const [fromId, toId] = await Promise.all([from, to].map((n) => n.cli('CLUSTER', 'MYID')));
+      await to.cli('CLUSTER', 'SETSLOT', slot, 'IMPORTING', String(fromId));
+      await from.cli('CLUSTER', 'SETSLOT', slot, 'MIGRATING', String(toId));
+      for (;;) {
+        const keys = (await from.cli('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+        if (keys.length === 0) break;
+        await from.cli('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...keys);
+      }
+      const others = nodes.filter((n) => n !== to && n !== from);
+      for (const n of [to, from, ...others])
+        await n.cli('CLUSTER', 'SETSLOT', slot, 'NODE', String(toId)).catch(() => {});
     },
     readReplica: (node, ...args) => commandsAt(node.port, [['READONLY'], args]),
     async waitForFailover(key, old, timeoutMs = 30_000) {

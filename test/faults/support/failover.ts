@@ -1,9 +1,47 @@
 import { expect } from 'vitest';
 import type { HealthCheck } from '../../../src/http/routes/health.js';
+import { createHealthCheck } from '../../../src/http/routes/health.js';
 import type { Keys } from '../../../src/stores/keys.js';
+import type { Child } from '../../helpers/children.js';
 import { waitForEdition } from '../../../src/operations/progress.js';
 import type { Bed } from './bed.js';
 import { recordAudit } from './summary.js';
+
+/**
+ * A `gazette worker` child running on the bed and an edition of its recipients queued, with a
+ * /healthz check of the test's own on the same Redis.
+ */
+export async function editionUnderWay(
+  bed: Bed,
+): Promise<{ worker: Child; editionId: string; health: HealthCheck }> {
+  const health = createHealthCheck(bed.t.config.redis.target, 1000);
+  const worker = bed.spawnWorker();
+  await worker.waitFor('workers running', 30_000);
+  const editionId = await bed.send();
+  expect(await health.check()).toMatchObject({ ok: true });
+  return { worker, editionId, health };
+}
+
+/** Resolves once the bed's SMTP server has taken `n` messages; how many it had then. */
+export async function untilAccepted(bed: Bed, n: number): Promise<number> {
+  while ((bed.sink?.accepted.length ?? 0) < n) await new Promise((r) => setTimeout(r, 1));
+  return bed.sink!.accepted.length;
+}
+
+/**
+ * `crash` (a Redis primary's SIGKILL), and with `workerToo` the worker SIGKILLed in the same
+ * moment; `restart` then brings up a new worker (after the failover) when the old one was killed.
+ */
+export function killWithWorker(bed: Bed, worker: Child, workerToo: boolean) {
+  return {
+    crash: (crash: () => Promise<void>) =>
+      Promise.all([crash(), workerToo ? (worker.proc.kill('SIGKILL'), worker.exited) : undefined]),
+    async restart() {
+      if (!workerToo) return;
+      await bed.spawnWorker().waitFor('workers running', 30_000);
+    },
+  };
+}
 
 /**
  * What the replica about to be promoted holds of the edition, its primary just killed: nothing
@@ -57,7 +95,7 @@ export async function expectPromiseKept(
   for await (const ids of bed.t.ctx.deliveries.scanState(editionId, 'uncertain'))
     uncertain.push(...ids);
   console.log(
-    `${opts.fault}: ${opts.note}; ${opts.inFlight.size} sending on the replica; ` +
+    `${opts.fault}: ${opts.note}; ${opts.inFlight.size} in flight; ` +
       `sent ${progress.sent}, uncertain ${audit.uncertain}, doubled ${audit.doubled}, lost ${audit.lost}, ` +
       `copies at the server ${bed.sink?.accepted.length ?? 0}`,
   );
