@@ -30,6 +30,8 @@ export function createKeys(prefix: string) {
     editionsByDate: `${db}:editions:by-date`,
     delivery: (edition: string) => `${db}:edition:${edition}:delivery`,
     deliveryState: (edition: string, state: string) => `${db}:edition:${edition}:state:${state}`,
+    /** Counts by state and when it was sent: kept when the records above expire (RECORD_TTL_DAYS). */
+    deliverySummary: (edition: string) => `${db}:edition:${edition}:summary`,
     audit: `${db}:audit`,
     /** The suppression list: address → why it gets no more mail (stores/suppressions.ts). */
     suppressions: `${db}:suppressions`,
