@@ -115,6 +115,7 @@ export async function millionRun(opts: MillionOptions): Promise<MillionResult> {
       gazette(['subscribers', 'import', csv]),
     );
     const afterImport = await used();
+    opts.log(`  Redis used_memory after the import: ${mb(afterImport)}`);
     const subscriberKeys = await sampleKeys(ctx, keys, n);
 
     // The share that will fail: suppressed now, cleared before the resend.
@@ -159,8 +160,10 @@ export async function millionRun(opts: MillionOptions): Promise<MillionResult> {
       if (!fanoutSeconds && p.total >= n) fanoutSeconds = s;
       if (s - lastLog >= 30) {
         lastLog = s;
+        // Enough to extrapolate from should the run be stopped before its end.
+        const worker = Math.max(...workers.map((w) => peakRss(w.pid) ?? 0));
         opts.log(
-          `  ${s.toFixed(0)} s: queued ${p.queued} sending ${p.sending} sent ${p.sent} failed ${p.failed} (records ${p.total}); load ${loadavg()[0]!.toFixed(1)}`,
+          `  ${s.toFixed(0)} s: queued ${p.queued} sending ${p.sending} sent ${p.sent} failed ${p.failed} (records ${p.total}); ${(p.sent / s).toFixed(0)} msg/s; Redis highest ${mb(duringSend)}, worker peak RSS ${mb(worker)}; load ${loadavg()[0]!.toFixed(1)}`,
         );
       }
     };

@@ -27,6 +27,8 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
         if (zone === config.digest.tz) yield* subscribers.scanZone('', 1000, once);
       }
       const result = { audience: 0, created: 0, batches: 0 };
+      // Who had it is forgotten once the records expire: a fan-out now would mail everyone again.
+      if ((await deliveries.summary(editionId)).expired) return result;
       let pending: string[] = [];
       const flush = async (all: boolean) => {
         const jobs = [];
