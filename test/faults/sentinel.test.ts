@@ -48,8 +48,9 @@ describe('the Redis primary SIGKILLed mid-edition under Sentinel', () => {
     const inFlight = new Set(
       (await set.replica.cli('SMEMBERS', keys.deliveryState(editionId, 'sending'))) as string[],
     );
+    // `sent` has no set of its own: the edition's summary counts it.
     const sentOnReplica = Number(
-      await set.replica.cli('SCARD', keys.deliveryState(editionId, 'sent')),
+      (await set.replica.cli('HGET', keys.deliverySummary(editionId), 'sent')) ?? 0,
     );
 
     const newPort = await set.waitForFailover(oldPort);
