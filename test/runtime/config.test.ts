@@ -97,6 +97,14 @@ describe('config', () => {
     expect(() => loadConfig({ CONFIRM_MAILS_PER_DAY: '0' })).toThrow(/CONFIRM_MAILS_PER_DAY/);
   });
 
+  it('RECORD_TTL_DAYS: 90 by default, 0 for ever, whole days', () => {
+    expect(loadConfig({}).recordTtlDays).toBe(90);
+    expect(loadConfig({ RECORD_TTL_DAYS: '0' }).recordTtlDays).toBe(0);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: '-1' })).toThrow(/RECORD_TTL_DAYS/);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: '1.5' })).toThrow(/RECORD_TTL_DAYS/);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: 'soon' })).toThrow(/RECORD_TTL_DAYS/);
+  });
+
   describe('Redis under Sentinel', () => {
     const problems = (env: NodeJS.ProcessEnv) => {
       try {
