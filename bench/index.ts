@@ -6,6 +6,7 @@
  *   npm run bench -- --subscribers 100000 --only fanout
  *   npm run bench -- --json > bench.json
  *   npm run bench -- --only fanout --cpu-prof       V8 profiles of the workers in bench/profiles/
+ *   npm run bench -- --only million --subscribers 1000000   import, send, status, resend at 1M
  *
  * Needs Redis (REDIS_URL) and, for the reference sink, Postfix's smtp-sink and smtp-source
  * (Debian's `postfix` package); without them a smtp-server child is the sink and there is no
@@ -49,7 +50,8 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [options]
   --subscribers N        fanout edition size (default 10000)
-  --only LIST            fanout,render,feed (default: all)
+  --only LIST            fanout,render,feed (default: all); or million alone (bench/million.ts:
+                         --subscribers N, compared with 10,000, on its own redis-server on 7410)
   --workers LIST         worker process counts for the pipeline (default 1,2)
   --concurrency N        gazette worker --concurrency (deliver jobs per process)
   --sink auto|postfix|node
@@ -66,6 +68,21 @@ if (values.help) {
   --profile-dir DIR      where (default bench/profiles); read them with: npx tsx bench/profile.ts FILE
   --json                 one JSON document on stdout instead of the tables
 Environment: REDIS_URL, and SMTP_POOL_SIZE, DELIVERY_BATCH_SIZE, WORKER_CONCURRENCY for the workers.`);
+  process.exit(0);
+}
+
+// The million run stands alone: its own redis-server and sink, 30 minutes or more at 1,000,000.
+if (values.only === 'million') {
+  const { millionMain } = await import('./million.js');
+  await millionMain({
+    subscribers: Number(values.subscribers),
+    compare: 10_000,
+    workers: 2,
+    port: 7410,
+    failShare: 0.001,
+    workerNodeOptions: values['worker-node-options'] ?? '--max-old-space-size=128',
+    json: values.json,
+  });
   process.exit(0);
 }
 

@@ -24,13 +24,17 @@ export interface Sink {
 
 export const hasPostfix = (): boolean => existsSync(SMTP_SINK) && existsSync(SMTP_SOURCE);
 
-export async function startSink(prefer: 'auto' | 'postfix' | 'node' = 'auto'): Promise<Sink> {
+/** `port`: listen there (Postfix's sink only; default a free port). */
+export async function startSink(
+  prefer: 'auto' | 'postfix' | 'node' = 'auto',
+  port0?: number,
+): Promise<Sink> {
   const postfix = prefer !== 'node' && hasPostfix();
   if (prefer === 'postfix' && !postfix) throw new Error(`${SMTP_SINK} is not installed`);
   let child: Child;
   let port: number;
   if (postfix) {
-    port = await freePort();
+    port = port0 ?? (await freePort());
     // -u: smtp-sink refuses to run as root without dropping to a user. The backlog is large so
     // that no connection of a pool waits in the kernel.
     const user = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];

@@ -16,11 +16,15 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
     ({ subscribers, deliveries, queues, config, now }) =>
     async (job) => {
       const { editionId, zone } = job.data;
+      // The scans do not remember the ids they yielded (80 MB at a million): an id SSCAN yields
+      // twice finds its record made, and at worst rides in two batches, whose compare-and-set
+      // claims send it once.
+      const once = { remember: false };
       /** Everyone, or one zone's readers: those who chose it, and for DIGEST_TZ those who chose none. */
       async function* audience(zone: string | null) {
-        if (zone === null) return yield* subscribers.scanActive(1000);
-        yield* subscribers.scanZone(zone, 1000);
-        if (zone === config.digest.tz) yield* subscribers.scanZone('', 1000);
+        if (zone === null) return yield* subscribers.scanActive(1000, once);
+        yield* subscribers.scanZone(zone, 1000, once);
+        if (zone === config.digest.tz) yield* subscribers.scanZone('', 1000, once);
       }
       // Under Cluster the records (the edition's slot) and the deliver jobs (the queues' slot)
       // are on two primaries, and a failover of one does not roll the other back: a batch whose
@@ -32,11 +36,14 @@ export const fanoutJob: JobDefinition<FanoutJob, FanoutJobResult> = {
           ? { replicas: waitReplicas, timeoutMs: waitTimeoutMs }
           : undefined;
       const result = { audience: 0, created: 0, batches: 0 };
+      // Who had it is forgotten once the records expire: a fan-out now would mail everyone again.
+      if ((await deliveries.summary(editionId)).expired) return result;
       let pending: string[] = [];
       const flush = async (all: boolean) => {
         const jobs = [];
         while (pending.length >= config.batchSize || (all && pending.length > 0)) {
-          const ids = pending.slice(0, config.batchSize);
+          // Never one id twice in a job: its two turns would share the job's claim owner.
+          const ids = [...new Set(pending.slice(0, config.batchSize))];
           pending = pending.slice(config.batchSize);
           const digest = createHash('sha1').update(ids.join(',')).digest('hex').slice(0, 20);
           jobs.push({

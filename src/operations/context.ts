@@ -57,7 +57,11 @@ export async function createContext(
     queues,
     articles: createArticleStore({ redis, prefix }),
     editions: createEditionStore({ redis, prefix }),
-    deliveries: createDeliveryStore({ redis, prefix }),
+    deliveries: createDeliveryStore({
+      redis,
+      prefix,
+      recordTtlMs: config.recordTtlDays * 86_400_000,
+    }),
     subscribers: createSubscriberStore({ redis, prefix }),
     suppressions: createSuppressionStore({ redis, prefix }),
     inbound: createInboundStore({ redis, prefix }),

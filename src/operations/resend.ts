@@ -44,7 +44,30 @@ export async function resend(
   // this request was made (and maybe sent already) is the other request's work.
   const queuedBefore = req.requestedAt ?? new Date();
   let subscriberId: string | undefined;
-  const ids: string[] = [];
+  const at = new Date().toISOString();
+  let recipients = 0;
+  let batches = 0;
+  // Queued as they are found, a batch of jobs at a time: a resend of a million records never
+  // holds every id, nor every job, at once.
+  let pending: string[] = [];
+  const queue = async (all: boolean) => {
+    const jobs = [];
+    while (pending.length >= ctx.config.batchSize || (all && pending.length > 0)) {
+      const chunk = pending.slice(0, ctx.config.batchSize);
+      pending = pending.slice(ctx.config.batchSize);
+      const digest = createHash('sha1')
+        .update(`${at}:${chunk.join(',')}`)
+        .digest('hex')
+        .slice(0, 20);
+      jobs.push({
+        name: 'deliver' as const,
+        data: { editionId, subscriberIds: chunk },
+        opts: { jobId: `resend.${editionId}.${digest}` },
+      });
+    }
+    if (jobs.length) await ctx.queues.deliver.addBulk(jobs);
+    batches += jobs.length;
+  };
 
   if (req.to) {
     const sub = await ctx.subscribers.findByEmail(req.to);
@@ -61,38 +84,34 @@ export async function resend(
       'queued',
       { countResend: true, queuedBefore },
     );
-    if (from) ids.push(sub.id);
+    if (from) {
+      pending.push(sub.id);
+      recipients++;
+    }
   } else {
     for (const state of req.states?.length ? req.states : EVERYONE) {
       for await (const batch of ctx.deliveries.scanState(editionId, state)) {
-        for (const id of batch) {
-          if (
-            await ctx.deliveries.transition(editionId, id, [state], 'queued', {
-              countResend: true,
-              queuedBefore,
-            })
-          )
-            ids.push(id);
+        // Each its own compare-and-set, a scanned batch in one round trip.
+        const outcomes = await ctx.deliveries.transitionMany(
+          batch.map((id) => ({
+            edition: editionId,
+            subscriber: id,
+            from: [state],
+            to: 'queued' as const,
+            patch: { countResend: true, queuedBefore },
+          })),
+        );
+        for (const [i, o] of outcomes.entries()) {
+          if (o.error) throw o.error;
+          if (!o.state) continue;
+          pending.push(batch[i]!);
+          recipients++;
         }
+        await queue(false);
       }
     }
   }
-
-  const at = new Date().toISOString();
-  const batches = [];
-  for (let i = 0; i < ids.length; i += ctx.config.batchSize) {
-    const chunk = ids.slice(i, i + ctx.config.batchSize);
-    const digest = createHash('sha1')
-      .update(`${at}:${chunk.join(',')}`)
-      .digest('hex')
-      .slice(0, 20);
-    batches.push({
-      name: 'deliver' as const,
-      data: { editionId, subscriberIds: chunk },
-      opts: { jobId: `resend.${editionId}.${digest}` },
-    });
-  }
-  if (batches.length) await ctx.queues.deliver.addBulk(batches);
+  await queue(true);
   // The subscriber's id, not the address: erasing a subscriber must leave no address here.
   await audit(ctx, {
     at,
@@ -100,11 +119,11 @@ export async function resend(
     editionId,
     mode,
     ...(subscriberId ? { subscriberId } : {}),
-    recipients: ids.length,
+    recipients,
     reason: req.reason,
     actor: req.actor,
   });
-  return { editionId, mode, recipients: ids.length, batches: batches.length };
+  return { editionId, mode, recipients, batches };
 }
 
 export interface AuditEntry {

@@ -12,7 +12,7 @@ export type SendResult =
  * whoever does not have it yet), handed to the edition job with its schedule.
  */
 export async function sendEdition(
-  ctx: Pick<Context, 'editions' | 'queues' | 'config'>,
+  ctx: Pick<Context, 'editions' | 'deliveries' | 'queues' | 'config'>,
   opts: { editionId?: string; schedule: Schedule; now?: Date },
 ): Promise<SendResult> {
   const now = opts.now ?? new Date();
@@ -22,6 +22,10 @@ export async function sendEdition(
     const existing = await ctx.editions.get(editionId);
     if (!existing) throw new NotFoundError(`no edition "${editionId}"`);
     articles = existing.articleIds.length;
+    if ((await ctx.deliveries.summary(editionId)).expired)
+      throw new NotFoundError(
+        `the delivery records of edition "${editionId}" have expired (RECORD_TTL_DAYS): sending it again would give every reader a second copy`,
+      );
   } else {
     const made = await claimEdition(ctx, now);
     if (!made) return { outcome: 'nothing-new' };

@@ -16,6 +16,11 @@ export interface StatusReport {
     articles: number;
     sends: number;
     deliveries: Record<DeliveryState, number> & { total: number };
+    /** The records have expired (RECORD_TTL_DAYS): `deliveries` is the summary kept of them. */
+    recordsExpired: boolean;
+    /** The first and the last copy marked `sent` (null before any, or for older editions). */
+    sentFrom: string | null;
+    sentUntil: string | null;
     /** Bounces (in the session or by DSN) and ARF complaints, over the copies that left. */
     rates: { complaints: number; bounceRate: number; complaintRate: number };
   }[];
@@ -51,7 +56,8 @@ export async function statusReport(
   for (const id of ids) {
     const e = await ctx.editions.get(id);
     if (!e) throw new NotFoundError(`no edition "${id}"`);
-    const deliveries = await ctx.deliveries.counts(id);
+    const summary = await ctx.deliveries.summary(id);
+    const deliveries = summary.counts;
     const complaints = await ctx.inbound.complaints(id);
     const left = deliveries.sent + deliveries.bounced;
     editions.push({
@@ -62,6 +68,9 @@ export async function statusReport(
       articles: e.articleIds.length,
       sends: e.sends,
       deliveries,
+      recordsExpired: summary.expired,
+      sentFrom: summary.firstSentAt ?? null,
+      sentUntil: summary.lastSentAt ?? null,
       rates: {
         complaints,
         bounceRate: ratio(deliveries.bounced, left),

@@ -267,6 +267,7 @@ const schema = z
       .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris')
       .default('UTC'),
     DELIVERY_BATCH_SIZE: int(1, 10_000, 100),
+    RECORD_TTL_DAYS: int(0, 3_650, 90),
     WORKER_CONCURRENCY: int(1, 1_000, 4),
     WORKER_LOCK_MS: int(1_000, 600_000, 30_000),
     WORKER_STALLED_MS: int(500, 600_000, 30_000),
@@ -469,6 +470,11 @@ export interface Config {
   /** Recurring digest: cron in `tz`; with `localTime`, each reader gets it at that time in their own zone. */
   readonly digest: { readonly cron?: string; readonly tz: string; readonly localTime?: string };
   readonly batchSize: number;
+  /**
+   * Days an edition's delivery records live after their last write (0: for ever); the edition's
+   * summary (counts by state, when it was sent) and its complaint count are kept regardless.
+   */
+  readonly recordTtlDays: number;
   readonly concurrency: number;
   /** A killed worker's job is taken over after about lockDuration + stalledInterval. */
   readonly worker: { readonly lockDuration: number; readonly stalledInterval: number };
@@ -541,6 +547,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postalAddress: e.POSTAL_ADDRESS,
     digest: Object.freeze({ cron: e.DIGEST_CRON, tz: e.DIGEST_TZ, localTime: e.DIGEST_LOCAL_TIME }),
     batchSize: e.DELIVERY_BATCH_SIZE,
+    recordTtlDays: e.RECORD_TTL_DAYS,
     concurrency: e.WORKER_CONCURRENCY,
     worker: Object.freeze({ lockDuration: e.WORKER_LOCK_MS, stalledInterval: e.WORKER_STALLED_MS }),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import type { Redis } from '../runtime/redis.js';
 import { createKeys } from './keys.js';
 import {
   DELIVERY_STATES,
+  derivedIdDomain,
   toRecord,
   type DeliveryRecord,
   type DeliveryState,
@@ -39,7 +40,43 @@ export type TransitionOutcome =
 /** The script is told the states in the order of its keys, so they are listed once, here. */
 const STATE_LIST = DELIVERY_STATES.join(',');
 
-export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: string }) {
+/**
+ * The states whose subscriber ids are also kept in a set of their own: the exceptions, few, which
+ * operators list and resend. `queued` and `sent` hold nearly every record of an edition; a set
+ * entry for each cost about 70 bytes a record, so they are counted in the summary and found by
+ * scanning the record hash instead.
+ */
+const INDEXED: readonly DeliveryState[] = ['sending', 'failed', 'bounced', 'uncertain'];
+const INDEXED_LIST = INDEXED.join(',');
+
+/** What is left of an edition's delivery: kept when its records have expired. */
+export interface DeliverySummary {
+  counts: Record<DeliveryState, number> & { total: number };
+  /** The records themselves are gone (RECORD_TTL_DAYS): the counts are the summary's. */
+  expired: boolean;
+  firstSentAt?: string;
+  lastSentAt?: string;
+}
+
+/** From HSCAN's [id, record, id, record, …], the ids whose record is in `state`. */
+function inState(pairs: string[], state: DeliveryState): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    if ((JSON.parse(pairs[i + 1]!) as Wire).s === state) ids.push(pairs[i]!);
+  }
+  return ids;
+}
+
+export function createDeliveryStore({
+  redis,
+  prefix,
+  recordTtlMs = 0,
+}: {
+  redis: Redis;
+  prefix: string;
+  /** How long an edition's records live after their last write (0: for ever). */
+  recordTtlMs?: number;
+}) {
   const keys = createKeys(prefix, { cluster: redis.isCluster });
   const transitionScript = loadScript(redis, 'transition-delivery');
   // Two scripts a message: the keys of the editions in flight are built once, not each time.
@@ -51,6 +88,7 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
       cached = [
         keys.delivery(edition),
         ...DELIVERY_STATES.map((s) => keys.deliveryState(edition, s)),
+        keys.deliverySummary(edition),
       ];
       keyCache.set(edition, cached);
     }
@@ -60,20 +98,28 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
     const { patch = {} } = step;
     const p: Record<string, string | number> = {};
     if (patch.lastError) p.e = patch.lastError.slice(0, 500);
-    if (patch.messageId) p.m = patch.messageId;
+    if (patch.messageId) {
+      const domain = derivedIdDomain(step.edition, step.subscriber, patch.messageId);
+      p.m = domain ? `@${domain}` : patch.messageId;
+    }
     if (patch.response) p.r = patch.response.slice(0, 300);
     if (patch.countAttempt) p.a = 1;
     if (patch.countResend) p.n = 1;
     if (patch.stampSent) p.d = 1;
     if (patch.owner) p.j = patch.owner;
-    if (patch.queuedBefore) p.b = patch.queuedBefore.toISOString();
+    if (patch.queuedBefore) {
+      p.b = patch.queuedBefore.getTime();
+      p.bi = patch.queuedBefore.toISOString();
+    }
     return [
       step.subscriber,
       step.from.join(','),
       step.to,
-      (step.now ?? new Date()).toISOString(),
+      (step.now ?? new Date()).getTime(),
       JSON.stringify(p),
       STATE_LIST,
+      recordTtlMs,
+      INDEXED_LIST,
     ];
   };
   const toResult = (result: unknown) => (result ?? undefined) as DeliveryState | 'none' | undefined;
@@ -93,6 +139,35 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
     });
     const [waitErr, acked] = results[steps.length] ?? [null, 0];
     return { outcomes, replicas: wait && !waitErr ? Number(acked) : 0 };
+  };
+
+  /**
+   * The counts by state: from the state sets while the records live, from the summary once
+   * they have expired (an edition sent before summaries existed has none: zeros).
+   */
+  const summary = async (edition: string): Promise<DeliverySummary> => {
+    const pipeline = redis.pipeline();
+    pipeline.exists(keys.delivery(edition));
+    pipeline.hgetall(keys.deliverySummary(edition));
+    for (const s of DELIVERY_STATES) pipeline.scard(keys.deliveryState(edition, s));
+    const results = (await pipeline.exec()) ?? [];
+    const kept = (results[1]?.[1] ?? {}) as Record<string, string>;
+    // The summary is exact from its first write on (it starts from the sets' counts); an
+    // edition last written by an older version has none, and only its sets to count.
+    const summarised = Object.keys(kept).length > 0;
+    const expired = summarised && Number(results[0]?.[1] ?? 0) === 0;
+    const counts = Object.fromEntries(
+      DELIVERY_STATES.map((s, i) => [s, Number((summarised ? kept[s] : results[i + 2]?.[1]) ?? 0)]),
+    ) as Record<DeliveryState, number>;
+    const at = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : undefined);
+    const firstSentAt = at(kept.firstSent);
+    const lastSentAt = at(kept.lastSent);
+    return {
+      counts: { ...counts, total: DELIVERY_STATES.reduce((n, s) => n + counts[s], 0) },
+      expired,
+      ...(firstSentAt ? { firstSentAt } : {}),
+      ...(lastSentAt ? { lastSentAt } : {}),
+    };
   };
 
   return {
@@ -165,36 +240,38 @@ export function createDeliveryStore({ redis, prefix }: { redis: Redis; prefix: s
 
     async get(edition: string, subscriber: string): Promise<DeliveryRecord | undefined> {
       const raw = await redis.hget(keys.delivery(edition), subscriber);
-      return raw ? toRecord(JSON.parse(raw) as Wire) : undefined;
+      return raw ? toRecord(JSON.parse(raw) as Wire, edition, subscriber) : undefined;
     },
 
     async getMany(edition: string, subscribers: string[]): Promise<(DeliveryRecord | undefined)[]> {
       if (subscribers.length === 0) return [];
       const raws = await redis.hmget(keys.delivery(edition), ...subscribers);
-      return raws.map((raw) => (raw ? toRecord(JSON.parse(raw) as Wire) : undefined));
+      return raws.map((raw, i) =>
+        raw ? toRecord(JSON.parse(raw) as Wire, edition, subscribers[i]!) : undefined,
+      );
     },
 
     async counts(edition: string): Promise<Record<DeliveryState, number> & { total: number }> {
-      const pipeline = redis.pipeline();
-      for (const s of DELIVERY_STATES) pipeline.scard(keys.deliveryState(edition, s));
-      const results = (await pipeline.exec()) ?? [];
-      const counts = Object.fromEntries(
-        DELIVERY_STATES.map((s, i) => [s, Number(results[i]?.[1] ?? 0)]),
-      ) as Record<DeliveryState, number>;
-      return { ...counts, total: DELIVERY_STATES.reduce((n, s) => n + counts[s], 0) };
+      return (await summary(edition)).counts;
     },
 
-    /** Subscriber ids in a state, in batches (SSCAN: never the whole set at once). */
+    summary,
+
+    /**
+     * Subscriber ids in a state, in batches, never all at once: SSCAN of the state's set, or for
+     * `queued` and `sent` (which have none) HSCAN of the records, keeping those in the state.
+     * Like any SCAN, an id may come twice, and a record that changes state meanwhile may be
+     * missed or included: callers move records by compare-and-set, which refuses a second time.
+     */
     async *scanState(edition: string, state: DeliveryState, count = 500): AsyncGenerator<string[]> {
+      const indexed = INDEXED.includes(state);
       let cursor = '0';
       do {
-        const [next, ids] = await redis.sscan(
-          keys.deliveryState(edition, state),
-          cursor,
-          'COUNT',
-          count,
-        );
+        const [next, found] = indexed
+          ? await redis.sscan(keys.deliveryState(edition, state), cursor, 'COUNT', count)
+          : await redis.hscan(keys.delivery(edition), cursor, 'COUNT', count);
         cursor = next;
+        const ids = indexed ? found : inState(found, state);
         if (ids.length) yield ids;
       } while (cursor !== '0');
     },

@@ -66,6 +66,8 @@ export function createKeys(prefix: string, layout: KeyLayout = { cluster: false 
     editionsByDate: `${db}:editions:by-date`,
     delivery: (edition: string) => `${perEdition(edition)}:delivery`,
     deliveryState: (edition: string, state: string) => `${perEdition(edition)}:state:${state}`,
+    /** Counts by state and when it was sent: kept when the records above expire (RECORD_TTL_DAYS). */
+    deliverySummary: (edition: string) => `${perEdition(edition)}:summary`,
     audit: `${db}:audit`,
     /** One receiving domain's pacing: pause, strikes, next slot (stores/scripts/pace-domain.lua). */
     pace: (domain: string) => `${db}:pace:${domain}`,

@@ -216,6 +216,14 @@ describe('config', () => {
     expect(() => loadConfig({ CONFIRM_MAILS_PER_DAY: '0' })).toThrow(/CONFIRM_MAILS_PER_DAY/);
   });
 
+  it('RECORD_TTL_DAYS: 90 by default, 0 for ever, whole days', () => {
+    expect(loadConfig({}).recordTtlDays).toBe(90);
+    expect(loadConfig({ RECORD_TTL_DAYS: '0' }).recordTtlDays).toBe(0);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: '-1' })).toThrow(/RECORD_TTL_DAYS/);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: '1.5' })).toThrow(/RECORD_TTL_DAYS/);
+    expect(() => loadConfig({ RECORD_TTL_DAYS: 'soon' })).toThrow(/RECORD_TTL_DAYS/);
+  });
+
   describe('Redis under Sentinel', () => {
     it('reads REDIS_SENTINELS and REDIS_SENTINEL_NAME, and waits for one replica by default', () => {
       const c = loadConfig({

@@ -32,7 +32,7 @@ describe('key layout', () => {
       k.editionComplaints('e1'),
     ].map(hashTag);
     expect(new Set(store)).toEqual(new Set(['gazette']));
-    const e1 = [k.delivery('e1'), k.deliveryState('e1', 'queued'), k.deliveryState('e1', 'sent')];
+    const e1 = [k.delivery('e1'), k.deliveryState('e1', 'failed'), k.deliverySummary('e1')];
     expect(new Set(e1.map(hashTag))).toEqual(new Set(['gazette:ed:e1']));
     expect(hashTag(k.delivery('e2'))).toBe('gazette:ed:e2');
     expect(hashTag(`${queuePrefix('gazette', { cluster: true })}:deliver:wait`)).toBe('gazette');

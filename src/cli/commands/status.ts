@@ -30,6 +30,11 @@ export async function statusCommand(
       console.log(
         `  ${DELIVERY_STATES.map((s) => `${s} ${e.deliveries[s]}`).join('  ')}  total ${e.deliveries.total}`,
       );
+      if (e.sentFrom) console.log(`  sent ${e.sentFrom} – ${e.sentUntil}`);
+      if (e.recordsExpired)
+        console.log(
+          `  the records have expired (RECORD_TTL_DAYS); the counts above are the summary kept of them`,
+        );
       if (e.deliveries.uncertain)
         console.log(
           `  ${e.deliveries.uncertain} uncertain: check the mail server's log, then \`resend ${e.id} --uncertain\` if they did not arrive`,

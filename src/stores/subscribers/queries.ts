@@ -5,6 +5,14 @@ import { parseStatus, type SubscriberStatus } from '../../domain/subscribers/val
 
 const CHUNK = 1000;
 
+interface ScanOptions {
+  /**
+   * Remember the ids yielded so that none comes twice (the default). A caller whose writes are
+   * idempotent can do without: at a million subscribers the ids alone are about 80 MB.
+   */
+  remember?: boolean;
+}
+
 interface Deps {
   redis: Redis;
   keys: Keys;
@@ -72,8 +80,8 @@ export function createSubscriberQueries({ redis, keys, getMany }: Deps) {
      * remembered (about 80 bytes each) so that nobody is mailed twice. One who becomes active
      * during the scan may or may not be included; one who leaves is not yielded after leaving.
      */
-    async *scanActive(batchSize = 500): AsyncGenerator<Subscriber[]> {
-      yield* scanSet(keys.subscribersActive, batchSize);
+    async *scanActive(batchSize = 500, opts: ScanOptions = {}): AsyncGenerator<Subscriber[]> {
+      yield* scanSet(keys.subscribersActive, batchSize, opts);
     },
 
     /**
@@ -97,8 +105,8 @@ export function createSubscriberQueries({ redis, keys, getMany }: Deps) {
     },
 
     /** The active subscribers of one zone ('' = none of their own), like scanActive. */
-    scanZone(zone: string, batchSize = 500): AsyncGenerator<Subscriber[]> {
-      return scanSet(keys.subscribersInZone + zone, batchSize);
+    scanZone(zone: string, batchSize = 500, opts: ScanOptions = {}): AsyncGenerator<Subscriber[]> {
+      return scanSet(keys.subscribersInZone + zone, batchSize, opts);
     },
   };
 
@@ -107,7 +115,11 @@ export function createSubscriberQueries({ redis, keys, getMany }: Deps) {
    * pipelined HGETALL). SSCAN may return an id twice while Redis resizes the set; the ids already
    * yielded are remembered (about 80 bytes each) so that nobody is mailed twice.
    */
-  async function* scanSet(setKey: string, batchSize: number): AsyncGenerator<Subscriber[]> {
+  async function* scanSet(
+    setKey: string,
+    batchSize: number,
+    { remember = true }: ScanOptions = {},
+  ): AsyncGenerator<Subscriber[]> {
     const size = Math.max(1, Math.floor(batchSize));
     const seen = new Set<string>();
     let pending: string[] = [];
@@ -118,8 +130,10 @@ export function createSubscriberQueries({ redis, keys, getMany }: Deps) {
       const [next, ids] = await redis.sscan(setKey, cursor, 'COUNT', size);
       cursor = next;
       for (const id of ids) {
-        if (seen.has(id)) continue;
-        seen.add(id);
+        if (remember) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
         pending.push(id);
       }
       while (pending.length >= size || (cursor === '0' && pending.length > 0)) {

@@ -51,14 +51,16 @@ export function killWithWorker(bed: Bed, worker: Child, workerToo: boolean) {
  */
 export async function replicaHolds(
   read: (...args: string[]) => Promise<unknown>,
-  keys: Pick<Keys, 'deliveryState'>,
+  keys: Pick<Keys, 'deliveryState' | 'deliverySummary'>,
   editionId: string,
 ): Promise<{ inFlight: Set<string>; sent: number }> {
   await new Promise((r) => setTimeout(r, 200));
   const inFlight = new Set(
     (await read('SMEMBERS', keys.deliveryState(editionId, 'sending'))) as string[],
   );
-  return { inFlight, sent: Number(await read('SCARD', keys.deliveryState(editionId, 'sent'))) };
+  // `sent` has no set of its own: the edition's summary counts it.
+  const sent = Number((await read('HGET', keys.deliverySummary(editionId), 'sent')) ?? 0);
+  return { inFlight, sent };
 }
 
 /**
