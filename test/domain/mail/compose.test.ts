@@ -193,7 +193,9 @@ describe('encodeQpChunk', () => {
           // Every chunk can go into SMTP's DATA as it is: no leading dot, no bare CR or LF.
           for (const part of parts) expect(isDataSafe(encodeQpChunk(part))).toBe(true);
           const mail = await simpleParser(Buffer.concat([Buffer.from(head), body]));
-          expect(mail.text ?? '').toBe(parts.join('').replace(/\r\n?/g, '\n'));
+          // Each chunk is encoded on its own: a CR ending one and an LF opening the next are two
+          // line breaks, not one CRLF.
+          expect(mail.text ?? '').toBe(parts.map((p) => p.replace(/\r\n?/g, '\n')).join(''));
         },
       ),
       { numRuns: 150 },
