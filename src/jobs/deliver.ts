@@ -188,7 +188,9 @@ async function queueFollowUps(
     const key = d.booked
       ? `booked ${d.domain} ${Math.floor(d.at / BOOKED_GROUP_MS)}`
       : `paused ${d.domain}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
+    const group = groups.get(key);
+    if (group) group.push(d);
+    else groups.set(key, [d]);
   }
   const { editionId } = job.data;
   const now = Date.now();

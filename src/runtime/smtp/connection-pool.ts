@@ -33,6 +33,18 @@ interface Slot {
 type SmtpError = Error & { code?: string; responseCode?: number };
 
 /**
+ * nodemailer's timeouts for one SMTP_TIMEOUT_MS, the same for both engines: the socket's, and at
+ * most 10 s to connect and to be greeted (a server that is not there should not take 30).
+ */
+export function smtpTimeouts(timeoutMs: number) {
+  return {
+    connectionTimeout: Math.min(timeoutMs, 10_000),
+    greetingTimeout: Math.min(timeoutMs, 10_000),
+    socketTimeout: timeoutMs,
+  };
+}
+
+/**
  * At most `size` SMTP connections of our own (PreparedConnection), each kept open for
  * `maxMessages` messages, one message at a time on each. What nodemailer's pool did for us, kept
  * the same: connection options and auth from the URL (TLS, STARTTLS, `?tls.*`), its timeouts,
@@ -58,9 +70,7 @@ export class SmtpConnectionPool {
     this.auth = auth?.user ? auth : undefined;
     this.connectionOptions = {
       ...fromUrl,
-      connectionTimeout: Math.min(opts.timeoutMs, 10_000),
-      greetingTimeout: Math.min(opts.timeoutMs, 10_000),
-      socketTimeout: opts.timeoutMs,
+      ...smtpTimeouts(opts.timeoutMs),
     };
     this.free = opts.size;
   }

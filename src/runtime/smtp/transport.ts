@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { classifySendError } from './classify.js';
-import { SmtpConnectionPool } from './connection-pool.js';
+import { SmtpConnectionPool, smtpTimeouts } from './connection-pool.js';
 
 /** One prepared message for one recipient; `raw` is the whole RFC 5322 message. */
 export interface OutgoingMail {
@@ -102,9 +102,7 @@ function createPoolTransport(opts: SmtpOptions): MailTransport {
     maxConnections: opts.poolSize,
     maxMessages: 1000,
     maxRequeues: 0,
-    connectionTimeout: Math.min(timeout, 10_000),
-    greetingTimeout: Math.min(timeout, 10_000),
-    socketTimeout: timeout,
+    ...smtpTimeouts(timeout),
     // The message is ours, complete: nothing in it may make nodemailer read a file or a URL.
     disableFileAccess: true,
     disableUrlAccess: true,
